@@ -1,0 +1,32 @@
+# kinetics: the two commands of the README, and helpers.
+# Every target runs inside the project environment (docker/env): the host's dolfinx if it
+# has dolfinx >= 0.9, otherwise a cached Debian trixie root filesystem built on first use.
+
+ENV    := docker/env run --
+NP     ?= 2
+PYTEST := python3 -m pytest -q -p no:cacheprovider
+
+.PHONY: demo test test-serial test-mpi shell env clean-env
+
+## make demo: the main demo on 2 MPI ranks; results in results/pt_film_smr/
+demo:
+	$(ENV) mpirun -n $(NP) python3 demos/pt_film_smr.py -o results/pt_film_smr
+
+## make test: serial tests, then the MPI-marked tests on 2 ranks
+test: test-serial test-mpi
+
+test-serial:
+	$(ENV) $(PYTEST) tests
+
+test-mpi:
+	$(ENV) mpirun -n $(NP) $(PYTEST) -m mpi tests
+
+## make shell: an interactive shell in the environment
+shell:
+	docker/env shell
+
+env:
+	docker/env build
+
+clean-env:
+	docker/env clean

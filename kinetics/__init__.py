@@ -1,0 +1,50 @@
+"""kinetics: finite-element solvers for the kinetic (diffusive) equations of spin transport.
+
+The package is organised along the data path of ``docs/design.md``::
+
+    geometry (gmsh) -> Device -> materials -> physics (UFL weak forms)
+        -> solve (PETSc) -> observables -> io / plot
+
+Importing :mod:`kinetics` has no side effects: heavy modules (dolfinx, PETSc, gmsh,
+PyVista) are imported only when a submodule that needs them is used.  The most used
+names are available at the top level, loaded lazily::
+
+    import kinetics
+    pt = kinetics.materials.get("Pt")
+    problem = kinetics.SpinChargeProblem(device, {"film": pt}, boundaries)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# name -> submodule that defines it (loaded on first access, PEP 562)
+_LAZY = {
+    "Device": "kinetics.device",
+    "Material": "kinetics.materials",
+    "SpinChargeProblem": "kinetics.problem",
+    "Solution": "kinetics.problem",
+    "Insulator": "kinetics.physics.boundaries",
+    "Contact": "kinetics.physics.boundaries",
+    "CurrentContact": "kinetics.physics.boundaries",
+    "FloatingProbe": "kinetics.physics.boundaries",
+    "MagneticInterface": "kinetics.physics.boundaries",
+}
+_SUBMODULES = {"analytic", "device", "materials", "observables", "physics", "problem",
+               "solve", "units", "io", "geometry", "cli"}
+
+__all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"kinetics.{name}")
+    raise AttributeError(f"module 'kinetics' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

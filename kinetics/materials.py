@@ -1,0 +1,271 @@
+"""Materials: validated, immutable SI parameter sets with their literature sources.
+
+A :class:`Material` carries the bulk parameters of the spin-charge drift-diffusion model
+(docs/design.md section 3; Chen et al., PRB 87, 144411 (2013), Eq. 1; seed 003 Eqs. 79-81;
+seed 004 Eqs. 26-32):
+
+========== ====================================================== ========
+name       meaning                                                unit
+========== ====================================================== ========
+sigma      electrical conductivity                                S/m
+lambda_sf  spin diffusion length (Elliott-Yafet relaxation)       m
+theta_sh   spin Hall angle (sign: Pt > 0, Ta and W < 0)           1
+kappa      spin-swapping coefficient, seed 003 Eq. (81) sign      1
+           (kappa = -kappa_LD of Lifshits & Dyakonov, see
+           :func:`kappa_from_lifshits_dyakonov`)
+gauge      SU(2) gauge field A[i, b], spatial i, spin b            1/m
+           (see :mod:`kinetics.physics.gauge`)
+========== ====================================================== ========
+
+Every parameter may also be a callable ``f(x)`` of the UFL spatial coordinate ``x`` (in
+metres, shape (3,)) returning a UFL expression, for coefficients that vary in space.
+
+The library (:data:`LIBRARY`, :func:`get`) holds room-temperature thin-film parameter sets
+with the paper each number comes from.  Interface partners (YIG, EuS, ...) are
+interface parameter sets, see :data:`INTERFACES` and :func:`interface`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Material", "InterfaceParameters", "LIBRARY", "INTERFACES", "get", "interface",
+           "kappa_from_lifshits_dyakonov"]
+
+
+def _is_expression(value: Any) -> bool:
+    return callable(value)
+
+
+def _check_number(owner: str, name: str, value: Any, *, positive: bool = False,
+                  allow_inf: bool = False) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{owner}: {name} must be a number (SI units) or a callable f(x), "
+                        f"got {value!r}") from None
+    if math.isnan(v) or (math.isinf(v) and not (allow_inf and v > 0)):
+        raise ValueError(f"{owner}: {name} must be finite, got {v}")
+    if positive and v <= 0:
+        raise ValueError(f"{owner}: {name} must be positive, got {v:g}")
+    return v
+
+
+@dataclasses.dataclass(frozen=True)
+class Material:
+    """Bulk parameters of a (normal or heavy) metal, SI units, immutable.
+
+    Parameters
+    ----------
+    name:
+        Material name used in messages and results.
+    sigma:
+        Conductivity σ in S/m (> 0), or callable f(x) -> UFL expression.
+    lambda_sf:
+        Spin diffusion length λ_sf in m (> 0; ``math.inf`` for no spin-flip relaxation), or
+        callable.  Enters as the Elliott-Yafet
+        relaxation -(σ/2) μ_s / λ_sf² of the spin continuity equation (seed 003 Eq. 79 with
+        the sign corrected as in shared/notes/seed-003.md §8).
+    theta_sh:
+        Spin Hall angle θ_SH (dimensionless), or callable.  Enters j_c and j_s as in
+        Chen et al. 2013 Eq. (1) / seed 003 Eqs. (80)-(81).
+    kappa:
+        Spin-swapping coefficient κ (dimensionless) with the sign of seed 003 Eq. (81).
+    gauge_field:
+        SU(2) gauge field A as a (3, 3) array, A[i, b] with spatial index i and spin index
+        b, in 1/m; or a callable f(x) returning a UFL (3, 3) tensor; or None (no field).
+        Built by :func:`kinetics.physics.gauge.rashba_dresselhaus` and friends.
+    source:
+        Literature source of the numbers.
+
+    Raises
+    ------
+    ValueError
+        For non-positive σ or λ_sf, non-finite numbers, or a gauge field that is not 3x3.
+    TypeError
+        For parameters that are neither numbers nor callables.
+    """
+
+    name: str
+    sigma: float | Callable
+    lambda_sf: float | Callable
+    theta_sh: float | Callable = 0.0
+    kappa: float | Callable = 0.0
+    gauge_field: Any = None
+    source: str = ""
+
+    def __post_init__(self):
+        owner = f"material '{self.name}'"
+        for field, positive in (("sigma", True), ("lambda_sf", True),
+                                ("theta_sh", False), ("kappa", False)):
+            value = getattr(self, field)
+            if not _is_expression(value):
+                object.__setattr__(self, field, _check_number(
+                    owner, field, value, positive=positive, allow_inf=field == "lambda_sf"))
+        A = self.gauge_field
+        if A is not None and not _is_expression(A):
+            arr = np.asarray(A, dtype=float)
+            if arr.shape != (3, 3):
+                raise ValueError(f"{owner}: gauge_field must have shape (3, 3) = "
+                                 f"(spatial direction i, spin component b), got shape {arr.shape}")
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{owner}: gauge_field has non-finite entries")
+            arr.setflags(write=False)
+            object.__setattr__(self, "gauge_field", arr)
+
+    def with_(self, **overrides) -> "Material":
+        """Return a copy with some parameters replaced (validated again).
+
+        Example: ``get("Pt").with_(lambda_sf=1.1e-9, theta_sh=0.08)``.
+
+        Raises
+        ------
+        TypeError
+            For an unknown parameter name (the message lists the valid ones).
+        """
+        valid = {f.name for f in dataclasses.fields(self)}
+        unknown = set(overrides) - valid
+        if unknown:
+            raise TypeError(f"material '{self.name}': unknown parameter(s) {sorted(unknown)}; "
+                            f"valid: {sorted(valid)}")
+        return dataclasses.replace(self, **overrides)
+
+    @property
+    def is_constant(self) -> bool:
+        """True when no parameter is a spatial expression."""
+        return not any(_is_expression(getattr(self, f))
+                       for f in ("sigma", "lambda_sf", "theta_sh", "kappa", "gauge_field"))
+
+    def summary(self) -> dict:
+        """JSON-friendly description (expressions are shown as 'expression')."""
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if _is_expression(v):
+                v = "expression"
+            elif isinstance(v, np.ndarray):
+                v = v.tolist()
+            out[f.name] = v
+        return out
+
+
+def kappa_from_lifshits_dyakonov(kappa_ld: float) -> float:
+    """Convert a swapping coefficient from the Lifshits-Dyakonov form to this package's.
+
+    Lifshits & Dyakonov, PRL 103, 186601 (2009) write q_ij = q⁰_ij + κ_LD (q⁰_ji − δ_ij q⁰_kk)
+    (first index flow, second spin).  Seed 003 Eq. (81), used here, writes
+    J^b_k = −D∂_kS^b − Dκ(δ_kb ∂_aS^a − ∂_bS^k).  Substituting q⁰ = −D∂S shows the two
+    forms are equal for κ = −κ_LD (checked in tests/test_physics_terms.py).
+
+    Returns
+    -------
+    float
+        κ in the convention of :class:`Material` (= −κ_LD).
+    """
+    return -float(kappa_ld)
+
+
+@dataclasses.dataclass(frozen=True)
+class InterfaceParameters:
+    """Conductances of a heavy-metal | ferromagnetic-insulator interface (SI, Ω⁻¹m⁻²).
+
+    Positive values mean absorption (docs/design.md section 3):
+    n·j_s = G_s μ_s + G_r (μ_s − (m·μ_s) m) − G_i m×μ_s + Γ_loss μ_s.
+
+    Attributes
+    ----------
+    G_r, G_i:
+        Real and imaginary parts of the spin-mixing conductance G↑↓ = G_r + i G_i.
+    G_s:
+        Spin-sink (longitudinal) conductance.
+    source:
+        Literature source.
+    """
+
+    name: str
+    G_r: float
+    G_i: float = 0.0
+    G_s: float = 0.0
+    source: str = ""
+
+    def __post_init__(self):
+        owner = f"interface '{self.name}'"
+        for f in ("G_r", "G_i", "G_s"):
+            object.__setattr__(self, f, _check_number(owner, f, getattr(self, f)))
+        if self.G_r < 0 or self.G_s < 0:
+            raise ValueError(f"{owner}: G_r and G_s must be >= 0 (absorption), "
+                             f"got G_r={self.G_r:g}, G_s={self.G_s:g}")
+
+
+#: Bulk parameter sets (room temperature, thin films).  Override with ``get(name, **kw)``.
+LIBRARY: dict[str, Material] = {m.name: m for m in (
+    Material("Pt", sigma=2.4e6, lambda_sf=1.5e-9, theta_sh=0.11,
+             source="Althammer et al., PRB 87, 224401 (2013): theta_SH = 0.11, lambda_sf = 1.5 nm; "
+                    "sigma = 2.4e6 S/m (rho = 42 uOhm cm, their thin Pt films)"),
+    Material("Pt-Vlietstra", sigma=4.3e6, lambda_sf=1.1e-9, theta_sh=0.08,
+             source="Vlietstra et al., PRB 87, 184421 (2013): theta_SH = 0.08, lambda_sf = 1.1 nm; "
+                    "sigma = 4.3e6 S/m"),
+    Material("Ta", sigma=5.3e5, lambda_sf=1.8e-9, theta_sh=-0.12,
+             source="beta-Ta: theta_SH = -0.12 and rho = 190 uOhm cm from Liu et al., Science 336, "
+                    "555 (2012); lambda_sf = 1.8 nm from Hahn et al., PRB 87, 174417 (2013)"),
+    Material("W", sigma=3.8e5, lambda_sf=1.4e-9, theta_sh=-0.33,
+             source="beta-W: theta_SH = -0.33 and rho = 260 uOhm cm from Pai et al., APL 101, "
+                    "122404 (2012); lambda_sf = 1.4 nm (typical value of later beta-W studies)"),
+    Material("Cu", sigma=4.8e7, lambda_sf=350e-9, theta_sh=0.0032,
+             source="lambda_sf = 350 nm at room temperature from Jedema et al., Nature 410, 345 "
+                    "(2001); theta_SH = 0.32 % from Wang et al., PRL 112, 197201 (2014); "
+                    "sigma of thin Cu films"),
+    Material("Au", sigma=2.5e7, lambda_sf=35e-9, theta_sh=0.0035,
+             source="Mosendz et al., PRB 82, 214403 (2010): theta_SH = 0.0035, lambda_sf = 35 nm; "
+                    "sigma of thin Au films"),
+)}
+
+#: HM|FI interface parameter sets.
+INTERFACES: dict[str, InterfaceParameters] = {p.name: p for p in (
+    InterfaceParameters("Pt|YIG", G_r=4e14, G_i=0.0,
+                        source="Althammer et al., PRB 87, 224401 (2013): G_r = 4e14 1/(Ohm m^2)"),
+    InterfaceParameters("Pt|YIG-Vlietstra", G_r=7e14, G_i=5e13,
+                        source="Vlietstra et al., PRB 87, 184421 (2013): G_r = 7e14, "
+                               "G_i = 5e13 1/(Ohm m^2)"),
+    InterfaceParameters("Pt|EuS", G_r=1e12, G_i=1e13, G_s=1e12,
+                        source="orders of magnitude quoted by seed 004 (Zhang et al., PRB 108, "
+                               "125309 (2023)) from its Ref. [42] for EuS/Pt"),
+)}
+
+
+def _lookup(table: dict, kind: str, name: str):
+    if name in table:
+        return table[name]
+    lower = {k.lower(): k for k in table}
+    if name.lower() in lower:
+        return table[lower[name.lower()]]
+    raise KeyError(f"unknown {kind} '{name}'; known {kind}s: {', '.join(sorted(table))}")
+
+
+def get(name: str, **overrides) -> Material:
+    """A library material by name (case-insensitive), with optional overrides.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the known materials.
+    """
+    return _lookup(LIBRARY, "material", name).with_(**overrides) if overrides else \
+        _lookup(LIBRARY, "material", name)
+
+
+def interface(name: str, **overrides) -> InterfaceParameters:
+    """A library HM|FI interface parameter set by name, with optional overrides.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the known interfaces.
+    """
+    p = _lookup(INTERFACES, "interface", name)
+    return dataclasses.replace(p, **overrides) if overrides else p
