@@ -3,6 +3,8 @@
     kinetics --version
     kinetics demo                 list the demos
     kinetics demo NAME [ARGS]     run demos/NAME.py (works under mpirun -n N)
+    kinetics mesh                 list the gallery devices
+    kinetics mesh NAME [--png F]  build a gallery device, print its statistics, render it
 
 Exit codes: 0 success, 2 bad usage or input (one-line reason on stderr), 3 solver failure.
 """
@@ -38,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="list or run the demos")
     demo.add_argument("name", nargs="?")
     demo.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the demo")
+    mesh = sub.add_parser("mesh", help="build, describe and render gallery devices")
+    mesh.add_argument("name", nargs="?")
+    mesh.add_argument("--png", help="write a picture of the device (regions, tagged faces)")
     ns = parser.parse_args(argv)
     if ns.command is None:
         parser.print_help()
@@ -62,6 +67,34 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kinetics: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 2
         return 0
+    if ns.command == "mesh":
+        return _mesh(ns)
+    return 0
+
+
+def _mesh(ns) -> int:
+    from mpi4py import MPI
+
+    from kinetics.geometry import format_statistics, gallery, statistics
+    devices = gallery.DEFAULT_DEVICES
+    rank0 = MPI.COMM_WORLD.rank == 0
+    if ns.name is None:
+        if rank0:
+            print("gallery devices: " + ", ".join(devices))
+        return 0
+    if ns.name not in devices:
+        if rank0:
+            print(f"kinetics: unknown device '{ns.name}'; gallery devices: {', '.join(devices)}",
+                  file=sys.stderr)
+        return 2
+    device = devices[ns.name]()
+    stats = format_statistics(statistics(device))
+    if rank0:
+        print(f"{ns.name}:\n{stats}")
+    if ns.png:
+        path = gallery.render(device, ns.png, title=ns.name)
+        if rank0:
+            print(f"wrote {path}")
     return 0
 
 
