@@ -1,6 +1,7 @@
 """The ``kinetics`` command (also ``python -m kinetics``).
 
     kinetics --version
+    kinetics run CASE.toml [-o DIR]   run a case file (works under mpirun -n N)
     kinetics demo                 list the demos
     kinetics demo NAME [ARGS]     run demos/NAME.py (works under mpirun -n N)
     kinetics mesh                 list the gallery devices
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="list or run the demos")
     demo.add_argument("name", nargs="?")
     demo.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the demo")
+    run = sub.add_parser("run", help="run a case file")
+    run.add_argument("case", help="case file (TOML)")
+    run.add_argument("-o", "--output", help="output folder (default: results/<case name>)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     mesh = sub.add_parser("mesh", help="build, describe and render gallery devices")
     mesh.add_argument("name", nargs="?")
     mesh.add_argument("--png", help="write a picture of the device (regions, tagged faces)")
@@ -69,6 +74,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if ns.command == "mesh":
         return _mesh(ns)
+    if ns.command == "run":
+        return _run(ns)
+    return 0
+
+
+def _fail(message: str, code: int) -> int:
+    from mpi4py import MPI
+    if MPI.COMM_WORLD.rank == 0:
+        print(f"kinetics: {message}", file=sys.stderr)
+    return code
+
+
+def _run(ns) -> int:
+    from mpi4py import MPI
+
+    from kinetics.case import CaseError, load_case
+    from kinetics.runner import Progress, run_case
+    from kinetics.solve import SolverError
+    comm = MPI.COMM_WORLD
+    try:
+        case = load_case(ns.case)
+        out = Path(ns.output) if ns.output else Path("results") / Path(ns.case).stem
+        run_case(case, out, comm, Progress(comm, enabled=not ns.quiet))
+    except CaseError as exc:
+        return _fail(str(exc).splitlines()[0], 2)
+    except SolverError as exc:
+        return _fail(f"solver failed: {str(exc).splitlines()[0]}", 3)
     return 0
 
 

@@ -1,0 +1,178 @@
+"""Run a case: mesh, assemble, solve (with magnetization sweeps), measure, write.
+
+Output folder layout (written to a temporary sibling and renamed at the end, so a failed
+run leaves nothing)::
+
+    DIR/results.json        case, mesh statistics, observables with units, sweeps
+    DIR/fields.bp           V, μ_s, j_c, j_s of the base state (VTX: open in ParaView)
+    DIR/fields.vtu          the same on P1 for PyVista and `kinetics plot DIR`
+    DIR/*.png               pictures (output.pictures = true)
+
+Progress goes to stderr on rank 0: a progress bar on a terminal, plain lines in logs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from kinetics.case import Case, sweep_directions
+
+__all__ = ["Progress", "run_case"]
+
+
+class Progress:
+    """Progress reporting on rank 0: tqdm on a terminal, plain lines otherwise."""
+
+    def __init__(self, comm, enabled: bool = True):
+        self.rank0 = comm.rank == 0 and enabled
+        self.tty = self.rank0 and sys.stderr.isatty()
+        self.t0 = time.perf_counter()
+
+    def step(self, message: str):
+        if self.rank0:
+            print(f"[kinetics {time.perf_counter() - self.t0:7.1f} s] {message}",
+                  file=sys.stderr, flush=True)
+
+    def bar(self, total: int, desc: str):
+        """A callable(i, n) advancing a bar (or printing a line per step)."""
+        if self.tty:
+            from tqdm import tqdm
+            bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=True)
+            return lambda i, n: bar.update(1) or (bar.close() if i == n else None)
+        return lambda i, n: self.step(f"{desc}: {i}/{n}")
+
+
+def _measure(case: Case, sol) -> dict:
+    from kinetics import observables as ob
+    from kinetics.physics import boundaries as bc
+    problem = sol.problem
+    out: dict = {"contacts": {}, "probes": {}, "interfaces": {}}
+    for cond in problem.boundaries:
+        if isinstance(cond, (bc.Contact, bc.CurrentContact)):
+            out["contacts"][cond.name] = {"current_A": ob.contact_current(sol, cond.name),
+                                          "V_V": ob.average_potential(sol, cond.name)}
+        elif isinstance(cond, bc.FloatingProbe):
+            out["probes"][cond.name] = {"V_V": ob.average_potential(sol, cond.name)}
+        elif isinstance(cond, bc.MagneticInterface):
+            a = ob.interface_absorption(sol, cond.name)
+            out["interfaces"][cond.name] = {"absorbed_spin_current_A": a["total"],
+                                            "torque_density_J_per_m2": a["torque_density"],
+                                            "area_m2": a["area"]}
+    measure = case.get("measure", default={})
+    for spec in measure.get("resistance", []):
+        R = ob.resistance(sol, spec["current"], spec["plus"], spec["minus"])
+        out.setdefault("resistance_Ohm", {})[spec["name"]] = R * spec.get("scale", 1.0)
+    for spec in measure.get("torque", []):
+        t = ob.interface_torque(sol, spec["interface"], spec["current_density"], spec["normal"])
+        out.setdefault("torque", {})[spec.get("name", spec["interface"])] = t
+    for spec in measure.get("spin_current", []):
+        out.setdefault("spin_current_A", {})[spec.get("name", spec["surface"])] = \
+            ob.spin_current_through(sol, spec["surface"], spec.get("region"))
+    for spec in measure.get("profile", []):
+        pts = np.linspace(spec["start"], spec["end"], spec.get("points", 50))
+        out.setdefault("profiles", {})[spec.get("name", "profile")] = {
+            "points_m": pts, "mu_s_V": ob.line_profile(sol, pts)}
+    return out
+
+
+def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) -> dict:
+    """Run ``case`` and write its outputs to ``outdir``; returns the results dict.
+
+    Raises
+    ------
+    kinetics.case.CaseError
+        For input that only shows up against the mesh (unknown region or facet names).
+    kinetics.solve.SolverError
+        If a solve fails; nothing is written in that case.
+    """
+    from mpi4py import MPI
+
+    from kinetics import io
+    from kinetics.geometry import statistics
+    from kinetics.observables import fit_smr
+    from kinetics.problem import SpinChargeProblem
+
+    comm = comm or MPI.COMM_WORLD
+    progress = progress or Progress(comm)
+    outdir = Path(outdir)
+    t_start = time.perf_counter()
+
+    progress.step("meshing")
+    device = case.build_device(comm)
+    stats = statistics(device)
+    materials = case.materials(device)
+    boundaries = case.boundaries(device)
+    solver = case.get("solver", default={})
+    progress.step(f"assembling: {device.mesh.topology.index_map(device.dim).size_global} cells")
+    try:
+        problem = SpinChargeProblem(device, materials, boundaries,
+                                    degree=solver.get("degree", 1),
+                                    solver=solver.get("preset", "auto"),
+                                    petsc_options=solver.get("petsc_options"))
+    except (KeyError, ValueError) as exc:
+        raise case.error(("boundaries",), str(exc).strip('"')) from None
+    progress.step(f"solving: {problem.num_dofs} unknowns, {problem.solver_preset} solver")
+    sol = problem.solve()
+    results = {"case": case.data, "case_file": case.path, "ranks": comm.size,
+               "mesh": stats, "unknowns": problem.num_dofs, "solver": problem.solver_preset,
+               "units": {"current": "A", "V": "V", "R": "Ohm", "spin current": "A "
+                         "(charge-current units)", "torque density": "J/m^2"},
+               "base": _measure(case, sol)}
+
+    sweep = case.get("sweep")
+    if sweep:
+        iface = sweep["interface"]
+        m0 = problem.condition(iface).m.copy()
+        planes = {}
+        scans = [(p, *sweep_directions(p, sweep.get("steps", 13))) for p in sweep.get("planes", [])]
+        if sweep.get("directions"):
+            d = np.asarray(sweep["directions"], dtype=float)
+            scans.append(("directions", np.arange(len(d), dtype=float), d))
+        for plane, angles, dirs in scans:
+            bar = progress.bar(len(dirs), f"sweep {plane}")
+            rows = []
+            for i, m in enumerate(dirs):
+                problem.set_magnetization(iface, m)
+                rows.append(_measure(case, problem.solve()))
+                bar(i + 1, len(dirs))
+            entry = {"angles_deg": angles, "m": dirs, "measurements": rows}
+            R = [r.get("resistance_Ohm", {}) for r in rows]
+            if R and R[0]:
+                entry["resistance_Ohm"] = {k: [r[k] for r in R] for k in R[0]}
+            planes[plane] = entry
+        problem.set_magnetization(iface, m0)
+        results["sweep"] = planes
+        names = list(next(iter(planes.values())).get("resistance_Ohm", {})) if planes else []
+        if "R_xx" in names and "R_xy" in names:
+            allm = np.concatenate([p["m"] for p in planes.values()])
+            rxx = np.concatenate([p["resistance_Ohm"]["R_xx"] for p in planes.values()])
+            rxy = np.concatenate([p["resistance_Ohm"]["R_xy"] for p in planes.values()])
+            results["smr_fit_Ohm"] = fit_smr(allm, rxx, rxy)
+    results["wall_time_s"] = time.perf_counter() - t_start
+
+    # ------------------------------------------------------------------ write atomically
+    output = case.get("output", default={})
+    tmp = outdir.parent / f".{outdir.name}.tmp"
+    if comm.rank == 0:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+    comm.barrier()
+    progress.step("writing results")
+    if output.get("fields", True):
+        io.write_fields(sol, tmp / "fields.bp")
+    io.write_json(tmp / "results.json", results, comm)
+    comm.barrier()
+    if comm.rank == 0:
+        if outdir.exists():
+            shutil.rmtree(outdir)
+        os.replace(tmp, outdir)
+    comm.barrier()
+    progress.step(f"done: {outdir}")
+    return results
