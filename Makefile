@@ -8,9 +8,9 @@ PYTEST := python3 -m pytest -q -p no:cacheprovider
 
 .PHONY: demo test test-serial test-mpi shell env clean-env
 
-## make demo: the main demo on 2 MPI ranks; results in results/pt_film_smr/
+## make demo: the main demo (Pt Hall bar on YIG, SMR) on 2 MPI ranks; results in results/pt_yig_smr/
 demo:
-	$(ENV) mpirun -n $(NP) python3 demos/pt_film_smr.py -o results/pt_film_smr
+	$(ENV) mpirun -n $(NP) python3 demos/pt_yig_smr.py -o results/pt_yig_smr
 
 ## make test: serial tests, then the MPI-marked tests on 2 ranks
 test: test-serial test-mpi

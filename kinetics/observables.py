@@ -314,6 +314,7 @@ def fit_smr(directions, rho_long, rho_trans=None) -> dict:
     -------
     dict with ``rho_0`` (= a, i.e. ρ + Δρ₀), ``delta_rho_1``, ``delta_rho_2`` (if rho_trans
     given), ``delta_rho_1_trans`` (the m_x m_y amplitude of ρ_trans, equal to Δρ₁ in theory),
+    ``rho_trans_offset`` (b: an m-independent offset, e.g. from misaligned Hall probes),
     and the fit residuals.
     """
     m = np.asarray(directions, dtype=float)
@@ -324,6 +325,7 @@ def fit_smr(directions, rho_long, rho_trans=None) -> dict:
     if rho_trans is not None:
         B = np.column_stack([np.ones(len(m)), m[:, 0] * m[:, 1], m[:, 2]])
         c2, res2, *_ = np.linalg.lstsq(B, np.asarray(rho_trans, dtype=float), rcond=None)
-        out.update({"delta_rho_1_trans": float(c2[1]), "delta_rho_2": float(c2[2]),
+        out.update({"rho_trans_offset": float(c2[0]), "delta_rho_1_trans": float(c2[1]),
+                    "delta_rho_2": float(c2[2]),
                     "residual_trans": float(np.sqrt(res2[0])) if len(res2) else 0.0})
     return out

@@ -40,3 +40,17 @@ def test_gmsh_film_reproduces_exact_film_solution(dim):
         assert np.abs(mu[:, :2] - exact[:, :2]).max() < 5e-3 * scale
     I = ob.contact_current(sol, "pt_xmin")
     assert I + ob.contact_current(sol, "pt_xmax") == pytest.approx(0, abs=1e-9 * abs(I))
+
+
+def test_graded_structured_layers_cluster_toward_both_faces():
+    """grading > 0: the extruded layers next to the top and bottom faces are thinner."""
+    from mpi4py import MPI
+    dev = film(10e-9, (20e-9, 10e-9), cells_across=10, grading=0.8, h=5e-9, comm=MPI.COMM_SELF)
+    z = np.unique(np.round(dev.mesh.geometry.x[:, 2], 6))
+    assert len(z) == 11
+    dz = np.diff(z)
+    assert dz[0] == pytest.approx(dz[-1], rel=1e-6)
+    assert dz[0] < 0.45 * dz[len(dz) // 2]
+    assert dev.volume("pt") == pytest.approx(10e-9 * 20e-9 * 10e-9, rel=1e-10)
+    with pytest.raises(ValueError, match="grading needs structured layers"):
+        film(10e-9, (20e-9, 10e-9), grading=0.5, comm=MPI.COMM_SELF)

@@ -20,6 +20,11 @@ returns a :class:`~kinetics.device.Device` (``length_unit = 1e-9``) distributed 
     ``{layer: int}``: structured layers through the thickness: the planform mesh is extruded
     with that many cells across each film (the prisms are split into tetrahedra).  With
     structured layers ``refine`` acts in-plane only (toward side faces and contacts).
+``grading``
+    With ``cells_across``: 0 (default) for uniform layers; 0 < g < 1 clusters the extruded
+    layers toward both faces of every film (the cell next to a face is (1 - g) times the
+    uniform one), the same map as :func:`kinetics.device.layered_box`.  This resolves the
+    spin diffusion length next to interfaces with few layers.
 ``comm``
     MPI communicator (default ``MPI.COMM_WORLD``); gmsh runs on its rank 0.
 ``cache``
@@ -39,16 +44,24 @@ heavy-metal|magnetic-insulator face).
 from __future__ import annotations
 
 from kinetics.geometry import _gmsh
-from kinetics.geometry.checks import (check_cells_across, check_layers, check_name, check_refine,
-                                      check_thin_layers, check_volume_map, positive)
+from kinetics.geometry.checks import (check_cells_across, check_grading, check_layers, check_name,
+                                      check_refine, check_thin_layers, check_volume_map, positive)
 
 __all__ = ["stack", "film", "pillar"]
 
 NM = _gmsh.NM
 
 
+def _heights(n: int, grading: float) -> list[float]:
+    """Cumulative layer heights (fractions of the film) for ``n`` graded extruded layers."""
+    from kinetics.device import _graded
+    import numpy as np
+    return [float(v) for v in _graded(np.arange(1, n + 1) / n, grading)]
+
+
 def _extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: float,
-              refine: dict, cells: dict | None, comm, cache, verbose, axes: str):
+              refine: dict, cells: dict | None, comm, cache, verbose, axes: str,
+              grading: float = 0.0):
     """Extrude the planform ``base(occ)`` (surfaces at z=0; in 2D curves at y=0) film by film.
 
     ``namer(info)`` names exterior facets (see :func:`_gmsh.classify_facets`).
@@ -64,7 +77,11 @@ def _extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: f
         region_of: dict[int, str] = {}
         for name, t in layers:
             shift = (0.0, 0.0, t / NM) if dim == 3 else (0.0, t / NM, 0.0)
-            kw = {"numElements": [cells[name]], "recombine": False} if cells else {}
+            if cells and grading:
+                kw = {"numElements": [1] * cells[name], "heights": _heights(cells[name], grading),
+                      "recombine": False}
+            else:
+                kw = {"numElements": [cells[name]], "recombine": False} if cells else {}
             out = occ.extrude(current, *shift, **kw)
             tops = [out[i - 1] for i in range(1, len(out)) if out[i][0] == dim]
             for d, v in out:
@@ -94,8 +111,8 @@ def _common(layers, refine, cells_across):
 
 
 def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
-          refine: dict | None = None, cells_across=None, dim: int = 3, comm=None,
-          cache=False, verbose: bool = False):
+          refine: dict | None = None, cells_across=None, grading: float = 0.0, dim: int = 3,
+          comm=None, cache=False, verbose: bool = False):
     """A rectangular multilayer: films stacked along z on an (unmeshed) substrate.
 
     Parameters
@@ -173,10 +190,10 @@ def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
         return _gmsh.default_namer(info)
 
     params = {"layers": layers, "size": size, "substrate": substrate, "h": h, "refine": refine,
-              "cells": cells, "dim": dim}
+              "cells": cells, "dim": dim, "grading": check_grading(grading, cells)}
     return _extruded("stack", params, base=base, layers=layers, namer=namer, dim=dim, h=h,
                      refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
-                     axes="xyz" if dim == 3 else "xz")
+                     axes="xyz" if dim == 3 else "xz", grading=grading)
 
 
 def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "yig", **kwargs):
@@ -212,7 +229,8 @@ def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "y
 
 
 def pillar(layers, semi_axes, *, h: float | None = None, refine: dict | None = None,
-           cells_across=None, comm=None, cache=False, verbose: bool = False):
+           cells_across=None, grading: float = 0.0, comm=None, cache=False,
+           verbose: bool = False):
     """A cylindrical or elliptical multilayer nanopillar, contacted by leads top and bottom.
 
     Parameters
@@ -273,7 +291,8 @@ def pillar(layers, semi_axes, *, h: float | None = None, refine: dict | None = N
             return "top_lead"
         return f"{info['region']}_sides"
 
-    params = {"layers": layers, "semi_axes": (a, b), "h": h, "refine": refine, "cells": cells}
+    params = {"layers": layers, "semi_axes": (a, b), "h": h, "refine": refine, "cells": cells,
+              "grading": check_grading(grading, cells)}
     return _extruded("pillar", params, base=base, layers=layers, namer=namer, dim=3, h=h,
                      refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
-                     axes="xyz")
+                     axes="xyz", grading=grading)

@@ -93,6 +93,16 @@ def check_cells_across(cells_across, names: Sequence[str]) -> dict[str, int] | N
     return {n: int(c) for n, c in counts.items()}
 
 
+def check_grading(grading, cells) -> float:
+    """``grading`` in [0, 1); non-zero only together with structured layers (``cells_across``)."""
+    g = float(grading)
+    if not 0.0 <= g < 1.0:
+        raise ValueError(f"grading must be in [0, 1) (0: uniform layers), got {grading!r}")
+    if g and cells is None:
+        raise ValueError("grading needs structured layers: pass cells_across=N as well")
+    return g
+
+
 def check_thin_layers(layers: Sequence[tuple[str, float]], h: float,
                       refine: dict[str, tuple[float, float]], kind: str = "layer") -> None:
     """Unstructured meshes: every layer must be at least the minimum element size thick.

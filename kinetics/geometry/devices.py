@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kinetics.geometry import _gmsh
 from kinetics.geometry.builders import _extruded
-from kinetics.geometry.checks import (check_cells_across, check_name, check_refine,
+from kinetics.geometry.checks import (check_cells_across, check_grading, check_name, check_refine,
                                       check_thin_layers, check_volume_map, positive)
 
 __all__ = ["hall_bar", "blocks", "nonlocal_spin_valve"]
@@ -20,7 +20,8 @@ NM = _gmsh.NM
 def hall_bar(length: float, width: float, thickness: float, *, arm_width: float | None = None,
              arm_length: float | None = None, arm_positions=(0.0,), name: str = "pt",
              interface: str = "pt|yig", h: float | None = None, refine: dict | None = None,
-             cells_across: int | None = None, comm=None, cache=False, verbose: bool = False):
+             cells_across: int | None = None, grading: float = 0.0, comm=None, cache=False,
+             verbose: bool = False):
     """A Hall bar: a film bar with current contacts at its ends and pairs of voltage arms.
 
     The bar lies along x, centred on the origin: ``[-length/2, length/2] x [-width/2,
@@ -49,6 +50,9 @@ def hall_bar(length: float, width: float, thickness: float, *, arm_width: float 
         ``arm_width / 4`` (structured).
     refine, cells_across, comm, cache, verbose:
         See :mod:`kinetics.geometry.builders` (``cells_across``: an int).
+    grading:
+        With ``cells_across``: clusters the layers toward the top and bottom faces
+        (see :mod:`kinetics.geometry.builders`).
 
     Returns
     -------
@@ -128,10 +132,11 @@ def hall_bar(length: float, width: float, thickness: float, *, arm_width: float 
         return f"{name}_sides"
 
     params = {"L": L, "W": W, "t": t, "wa": wa, "la": la, "xs": xs, "name": name,
-              "interface": interface, "h": h, "refine": refine, "cells": cells}
+              "interface": interface, "h": h, "refine": refine, "cells": cells,
+              "grading": check_grading(grading, cells)}
     return _extruded("hall_bar", params, base=base, layers=[(name, t)], namer=namer, dim=3,
                      h=h, refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
-                     axes="xyz")
+                     axes="xyz", grading=grading)
 
 
 def _check_box(name, box, dim):

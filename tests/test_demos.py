@@ -1,0 +1,42 @@
+"""Every demo runs in its reduced size (--quick) on 1 and 2 ranks and writes non-blank pictures
+and a results JSON.  (Not marked mpi: it starts mpirun itself.)"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMOS = sorted((ROOT / "demos").glob("*.py"))
+
+
+def assert_picture_not_blank(path: Path):
+    import matplotlib.image as mpimg
+    img = mpimg.imread(path)
+    flat = img.reshape(-1, img.shape[-1]) if img.ndim == 3 else img.reshape(-1, 1)
+    colours = np.unique(np.round(flat[::7] * 255).astype(int), axis=0)
+    assert len(colours) > 20, f"{path.name} looks blank ({len(colours)} colours)"
+    background = np.all(np.isclose(flat, flat[0]), axis=1).mean()
+    assert background < 0.98, f"{path.name} is {background:.1%} background"
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+@pytest.mark.parametrize("demo", DEMOS, ids=[d.stem for d in DEMOS])
+def test_demo_runs_quick(demo, ranks, tmp_path):
+    out = tmp_path / demo.stem
+    cmd = [sys.executable, str(demo), "--quick", "-o", str(out)]
+    if ranks > 1:
+        cmd = ["mpirun", "-n", str(ranks)] + cmd
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_COMM", "PMIX", "PMI_"))}
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    assert results.get("ranks", ranks) == ranks
+    pngs = sorted(out.glob("*.png"))
+    assert pngs, "the demo wrote no picture"
+    for png in pngs:
+        assert_picture_not_blank(png)
