@@ -40,3 +40,23 @@ def test_demo_runs_quick(demo, ranks, tmp_path):
     assert pngs, "the demo wrote no picture"
     for png in pngs:
         assert_picture_not_blank(png)
+
+
+CASES = sorted((ROOT / "cases").glob("*.toml"))
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_example_case_runs(case, ranks, tmp_path):
+    out = tmp_path / case.stem
+    cmd = [sys.executable, "-m", "kinetics", "run", str(case), "-o", str(out), "-q"]
+    if ranks > 1:
+        cmd = ["mpirun", "-n", str(ranks)] + cmd
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_COMM", "PMIX", "PMI_"))}
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    assert results["ranks"] == ranks
+    contacts = results["base"]["contacts"]
+    assert sum(c["current_A"] for c in contacts.values()) == pytest.approx(
+        0.0, abs=1e-8 * max(abs(c["current_A"]) for c in contacts.values()))
