@@ -30,6 +30,7 @@ _LAZY = {
     "Contact": "kinetics.physics.boundaries",
     "CurrentContact": "kinetics.physics.boundaries",
     "FloatingProbe": "kinetics.physics.boundaries",
+    "SpinInjection": "kinetics.physics.boundaries",
     "MagneticInterface": "kinetics.physics.boundaries",
 }
 _SUBMODULES = {"analytic", "device", "materials", "observables", "physics", "problem",

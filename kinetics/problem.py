@@ -224,6 +224,8 @@ class SpinChargeProblem:
                     rhs = rhs + scale_G * ufl.inner(jp, w) * ds
                 self._magnets[cond.name] = {"m": m, "m_tilde": mt, "G_r": G_r, "G_i": G_i,
                                             "G_s": G_s, "Gamma": Gamma, "condition": cond}
+            elif isinstance(cond, bc.SpinInjection):
+                rhs = rhs + scale_G * ufl.inner(self._constant(cond.j_s), w) * ds
             elif isinstance(cond, bc.CurrentContact):
                 area = dev.area(cond.name)  # SI
                 j_in = cond.current / area

@@ -75,3 +75,23 @@ def test_spin_hall_sign_matches_the_design_convention():
     mu = ob.line_profile(sol, pts)
     assert mu[0, 1] > 0 > mu[1, 1]
     assert np.allclose(mu[:, [0, 2]], 0.0, atol=1e-12)
+
+
+def test_spin_injection_decays_with_the_spin_diffusion_length():
+    """A spin current j0 injected at x = 0 into a bar of length L (reservoir at x = L):
+    μ(x) = (2 j0 λ/σ) sinh((L − x)/λ)/cosh(L/λ) along the injected polarization."""
+    from kinetics.physics.boundaries import SpinInjection
+    cu = kinetics.materials.get("Cu").with_(theta_sh=0.0, lambda_sf=100e-9)
+    Lb, j0 = 300e-9, 1e9
+    dev = layered_box([Lb, 10e-9], [60, 1], axes="xz", length_unit=1e-9)
+    problem = SpinChargeProblem(dev, {"film": cu}, [
+        SpinInjection("xmin", j_s=(0.0, 0.0, j0)), Contact("xmax", V=0.0)], degree=2)
+    sol = problem.solve()
+    x = np.linspace(0, Lb, 7)
+    mu = ob.line_profile(sol, np.column_stack([x, 0 * x, 0 * x + 5e-9]))
+    lam, sigma = 100e-9, cu.sigma
+    exact = 2 * j0 * lam / sigma * np.sinh((Lb - x) / lam) / np.cosh(Lb / lam)
+    assert np.allclose(mu[:, 2], exact, rtol=1e-4, atol=1e-6 * exact.max())
+    assert np.allclose(mu[:, :2], 0.0, atol=1e-12)
+    assert ob.contact_spin_current(sol, "xmax")[2] == pytest.approx(
+        j0 / np.cosh(Lb / lam) * 10e-9, rel=1e-4)   # per unit width (cross-section)

@@ -14,6 +14,8 @@ class                  condition
                        area A), spin-opaque.
 :class:`FloatingProbe` an ideal voltmeter: no current (n·j_c = n·j_s = 0); its reading
                        is the area-averaged potential of its facets.
+:class:`SpinInjection` a given spin current enters: n·j_s = −j_inj, n·j_c = 0 (a
+                       ferromagnetic injector, optical orientation, a pumping source).
 :class:`MagneticInterface` HM|FI: n·j_c = 0 and
                        n·j_s = G_s μ_s + G_r (μ_s − (m̃·μ_s) m̃) − G_i m̃×μ_s + Γ_loss μ_s
                        with m̃ = R m (seed 004 Eqs. 3, 35, 40; Chen et al. 2013 Eq. 7).
@@ -33,7 +35,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Boundary", "Insulator", "Contact", "CurrentContact", "FloatingProbe",
-           "MagneticInterface", "M_TOLERANCE"]
+           "SpinInjection", "MagneticInterface", "M_TOLERANCE"]
 
 #: allowed deviation of |m| from 1 for a given magnetization direction
 M_TOLERANCE = 1e-6
@@ -129,6 +131,23 @@ class CurrentContact(Boundary):
 @dataclasses.dataclass
 class FloatingProbe(Boundary):
     """An ideal voltage probe: draws no current; reports the average potential of its facets."""
+
+
+@dataclasses.dataclass
+class SpinInjection(Boundary):
+    """A spin current density ``j_s`` (3-vector: polarization, A/m² in charge-current units)
+    flowing *into* the metal through the facets: n·j_s = −j_inj, no charge current.
+
+    Raises
+    ------
+    ValueError
+        If ``j_s`` is not a finite 3-vector.
+    """
+
+    j_s: Any = (0.0, 0.0, 0.0)
+
+    def __post_init__(self):
+        self.j_s = _vector3(f"spin injection '{self.name}'", "j_s", self.j_s)
 
 
 @dataclasses.dataclass

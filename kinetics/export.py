@@ -1,0 +1,407 @@
+"""Solution → PyVista grid, gathered on rank 0, and its ``.vtu`` file (the input of the plots).
+
+:func:`to_pyvista` turns a :class:`kinetics.problem.Solution` into one
+``pyvista.UnstructuredGrid`` holding the whole device, :func:`save_vtu` writes it and
+:func:`load_vtu` reads it back, so that pictures can be drawn later without re-solving
+(docs/design.md §2: "plotting never re-solves").  VTK stores ASCII strings only: read the
+string field data with :func:`text_field`, which undoes the escapes.
+
+The grid (coordinates in nanometres by default, see ``unit``):
+
+========================  ======  ========================================================
+name                      where   meaning
+========================  ======  ========================================================
+``V``                     point   electrochemical potential, V
+``mu_s``                  point   spin accumulation (3-vector), V
+``|mu_s|``                point   its magnitude, V
+``region``                cell    region tag (int); names in field data ``region_name``
+``j_c``                   cell    charge current density (3-vector), A/m², cell average
+``|j_c|``                 cell    its magnitude, A/m²
+``j_s_x/j_s_y/j_s_z``     cell    flow vector of x/y/z-polarized spin, ``J[a, :]``, in
+                                  charge-current units A/m² (docs/design.md §3), cell average
+========================  ======  ========================================================
+
+Point values are the solution at the mesh vertices (a P2 solution is interpolated to P1,
+which keeps its vertex values exactly).  Currents are gradients, discontinuous between
+cells, so they are stored per cell as exact cell averages (1/|K| ∫_K j dx) computed with
+each region's own material coefficients.
+
+Field data: ``region_name`` / ``region_tag`` (aligned arrays), ``length_unit`` (the unit of
+the coordinates, e.g. ``"nm"``; ``"um"`` for µm), ``axes`` (the device's mesh axes, e.g.
+``"xz"``), ``dim`` (topological dimension), ``degree`` (of the solution), and, for uniform magnetizations,
+``magnet_name`` / ``magnet_m`` (interface names and unit vectors, shape (n, 3)).
+
+A 2D cross-section is embedded in 3D along the device's axes: an ``"xz"`` section stands in
+the x-z plane (y = 0), so that the vectors (which always have 3 components) keep their
+physical directions.
+
+MPI: the mesh is distributed; every rank sends its owned vertices and cells to rank 0, which
+assembles one grid (vertices and cells in the order of the mesh input, so that serial and
+parallel grids are identical).  Other ranks get ``None``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["to_pyvista", "device_grid", "save_vtu", "load_vtu", "text_field", "LENGTH_UNITS",
+           "POINT_FIELDS", "CELL_FIELDS"]
+
+#: coordinate units accepted by ``unit=``: name -> metres
+LENGTH_UNITS = {"m": 1.0, "mm": 1e-3, "µm": 1e-6, "um": 1e-6, "nm": 1e-9}
+#: point fields of a solution grid (name -> unit)
+POINT_FIELDS = {"V": "V", "mu_s": "V", "|mu_s|": "V"}
+#: cell fields of a solution grid (name -> unit)
+CELL_FIELDS = {"region": "1", "j_c": "A/m²", "|j_c|": "A/m²", "j_s_x": "A/m²",
+               "j_s_y": "A/m²", "j_s_z": "A/m²"}
+
+
+def _ascii(text: str) -> str:
+    """``text`` with non-ASCII characters \\u-escaped (VTK stores ASCII strings only);
+    "µm" is stored as "um".  :func:`text_field` undoes it."""
+    text = "um" if text == "µm" else str(text)
+    return text if text.isascii() else text.encode("ascii", "backslashreplace").decode()
+
+
+def text_field(grid, name: str) -> list[str]:
+    """The strings of field data ``name`` of a grid, with escapes undone ("um" -> "µm")."""
+    out = []
+    for value in grid.field_data[name]:
+        value = str(value)
+        if "\\" in value:
+            value = value.encode("ascii").decode("unicode_escape")
+        out.append("µm" if name == "length_unit" and value == "um" else value)
+    return out
+
+
+def _unit_scale(unit: str) -> float:
+    try:
+        return LENGTH_UNITS[unit]
+    except KeyError:
+        raise ValueError(f"unknown length unit {unit!r}; use one of "
+                         f"{', '.join(LENGTH_UNITS)}") from None
+
+
+def _owned_mesh(device, unit: str):
+    """This rank's owned vertices and cells: input ids, coordinates (in ``unit``, embedded in
+    3D along ``device.axes``), VTK connectivity in input vertex ids, VTK types, cell ids."""
+    from dolfinx import plot
+    msh = device.mesh
+    tdim = msh.topology.dim
+    if msh.geometry.cmap.degree != 1:
+        raise ValueError(f"to_pyvista needs an affine (degree-1) mesh geometry; this mesh has "
+                         f"degree {msh.geometry.cmap.degree}")
+    n_cells = msh.topology.index_map(tdim).size_local
+    n_nodes = msh.geometry.index_map().size_local
+    input_ids = np.asarray(msh.geometry.input_global_indices, dtype=np.int64)
+    scale = device.length_unit / _unit_scale(unit)
+    x = np.asarray(msh.geometry.x)
+    pts = np.zeros((n_nodes, 3))
+    for k, axis in enumerate(device.axes):
+        pts[:, "xyz".index(axis)] = x[:n_nodes, k] * scale
+    topo, types, _ = plot.vtk_mesh(msh, tdim, np.arange(n_cells, dtype=np.int32))
+    if n_cells:
+        nv = int(topo[0])
+        conn = input_ids[np.asarray(topo).reshape(n_cells, nv + 1)[:, 1:]]
+    else:
+        conn = np.zeros((0, {1: 2, 2: 3, 3: 4}[tdim]), dtype=np.int64)
+    cell_ids = np.asarray(msh.topology.original_cell_index[:n_cells], dtype=np.int64)
+    lut = np.arange(256, dtype=np.uint8)
+    lut[list(_LINEAR_VTK)] = list(_LINEAR_VTK.values())
+    types = lut[np.asarray(types, dtype=np.int64)]
+    return input_ids[:n_nodes], pts, conn, types, cell_ids
+
+
+# dolfinx labels its cells as VTK Lagrange cells; degree-1 ones are the linear VTK cells
+# with the same vertex order (line, triangle, quad, tetrahedron, hexahedron)
+_LINEAR_VTK = {68: 3, 69: 5, 70: 9, 71: 10, 72: 12}
+
+
+def _region_of_cells(device) -> np.ndarray:
+    n_cells = device.mesh.topology.index_map(device.dim).size_local
+    region = np.zeros(n_cells, dtype=np.int32)
+    idx, val = device.cell_tags.indices, device.cell_tags.values
+    own = idx < n_cells
+    region[idx[own]] = val[own]
+    return region
+
+
+def _assemble_grid(parts, device, unit: str, extra_fields: dict):
+    """Rank 0: one UnstructuredGrid from the per-rank parts (ordered by input indices)."""
+    import pyvista as pv
+    node_ids = np.concatenate([p["node_ids"] for p in parts])
+    order = np.argsort(node_ids, kind="stable")
+    sorted_ids = node_ids[order]
+    if len(sorted_ids) > 1 and np.any(sorted_ids[1:] == sorted_ids[:-1]):
+        raise RuntimeError("a mesh vertex is owned by two ranks; cannot gather the mesh")
+    pts = np.concatenate([p["points"] for p in parts])[order]
+    cell_ids = np.concatenate([p["cell_ids"] for p in parts])
+    corder = np.argsort(cell_ids, kind="stable")
+    conn = np.searchsorted(sorted_ids, np.concatenate([p["conn"] for p in parts]))[corder]
+    types = np.concatenate([p["types"] for p in parts])[corder]
+    cells = np.hstack([np.full((len(conn), 1), conn.shape[1], dtype=np.int64), conn]).ravel()
+    grid = pv.UnstructuredGrid(cells, types, pts)
+    for name in parts[0]["point_data"]:
+        grid.point_data[name] = np.concatenate([p["point_data"][name] for p in parts])[order]
+    for name in parts[0]["cell_data"]:
+        grid.cell_data[name] = np.concatenate([p["cell_data"][name] for p in parts])[corder]
+    names = list(device.regions)
+    # VTK string arrays are ASCII: other characters are stored \u-escaped (see _ascii)
+    grid.field_data["region_name"] = np.array([_ascii(n) for n in names] if names else [""])
+    grid.field_data["region_tag"] = np.array([device.regions[n] for n in names] or [0],
+                                             dtype=np.int32)
+    grid.field_data["length_unit"] = np.array([_ascii(unit)])
+    grid.field_data["axes"] = np.array([device.axes])
+    grid.field_data["dim"] = np.array([device.dim], dtype=np.int32)
+    for key, value in extra_fields.items():
+        grid.field_data[key] = value
+    return grid
+
+
+def _gather(device, point_data: dict, cell_data: dict, unit: str, extra_fields: dict):
+    node_ids, pts, conn, types, cell_ids = _owned_mesh(device, unit)
+    part = {"node_ids": node_ids, "points": pts, "conn": conn, "types": types,
+            "cell_ids": cell_ids, "point_data": point_data,
+            "cell_data": {"region": _region_of_cells(device), **cell_data}}
+    comm = device.comm
+    parts = comm.gather(part, root=0)
+    if comm.rank != 0:
+        return None
+    return _assemble_grid(parts, device, unit, extra_fields)
+
+
+def device_grid(device, *, unit: str = "nm"):
+    """The mesh of a :class:`~kinetics.device.Device` as a PyVista grid on rank 0.
+
+    Collective (call on every rank).  Cell data ``region`` (tag) and the field data of
+    :func:`to_pyvista` (without fields); coordinates in ``unit``.
+
+    Returns
+    -------
+    pyvista.UnstructuredGrid on rank 0, None on the other ranks.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``unit`` or a curved (degree > 1) mesh geometry.
+    """
+    _unit_scale(unit)
+    return _gather(device, {}, {}, unit, {})
+
+
+def _vertex_values(sol) -> np.ndarray:
+    """(V, μx, μy, μz) at this rank's owned geometry nodes, shape (n_owned, 4), volts."""
+    from dolfinx import fem
+    msh = sol.u.function_space.mesh
+    W = sol.u.function_space
+    if sol.problem.degree == 1:
+        u1, Q = sol.u, W
+    else:
+        Q = fem.functionspace(msh, ("Lagrange", 1, (4,)))
+        u1 = fem.Function(Q)
+        u1.interpolate(sol.u)
+    n_nodes = msh.geometry.index_map().size_local
+    n_all = len(msh.geometry.x)
+    values = np.full((n_all, 4), np.nan)
+    arr = u1.x.array.reshape(-1, 4)
+    values[msh.geometry.dofmap.ravel()] = arr[Q.dofmap.list.ravel()]
+    return values[:n_nodes]
+
+
+def _cell_averages(sol) -> dict:
+    """Cell averages of j_c and J[a, :] (A/m²) on this rank's owned cells."""
+    import ufl
+    from dolfinx import fem
+
+    from kinetics.physics.spin_charge import charge_current, spin_current
+    problem = sol.problem
+    dev = problem.device
+    msh = dev.mesh
+    D = fem.functionspace(msh, ("Discontinuous Lagrange", 0, (12,)))
+    D0 = fem.functionspace(msh, ("Discontinuous Lagrange", 0))
+    q, q0 = ufl.TestFunction(D), ufl.TestFunction(D0)
+    form = None
+    for region in problem.materials:
+        coef = problem.coefficients(region)
+        jc = charge_current(sol.V, sol.mu_s, coef, dev.axes)
+        J = spin_current(sol.V, sol.mu_s, coef, dev.axes)
+        expr = ufl.as_vector([jc[i] for i in range(3)] +
+                             [J[a, i] for a in range(3) for i in range(3)])
+        term = ufl.inner(expr, q) * problem.dx(dev.region_tag(region))
+        form = term if form is None else form + term
+    n_cells = msh.topology.index_map(dev.dim).size_local
+    if form is None:
+        return {name: np.zeros((n_cells, 3)) for name in ("j_c", "j_s_x", "j_s_y", "j_s_z")}
+    integrals = fem.assemble_vector(fem.form(form)).array.reshape(-1, 12)
+    volumes = fem.assemble_vector(fem.form(q0 * ufl.dx(domain=msh))).array
+    cells = np.arange(n_cells)
+    dof = D.dofmap.list[cells, 0]
+    dof0 = D0.dofmap.list[cells, 0]
+    avg = integrals[dof] / volumes[dof0][:, None] * (problem.sigma0 / problem.L)
+    return {"j_c": avg[:, 0:3], "j_s_x": avg[:, 3:6], "j_s_y": avg[:, 6:9],
+            "j_s_z": avg[:, 9:12]}
+
+
+def to_pyvista(solution, *, unit: str = "nm"):
+    """The fields of a solution as one PyVista grid on rank 0 (see the module docstring).
+
+    Collective: call it on every rank of the solution's communicator.
+
+    Parameters
+    ----------
+    solution:
+        A :class:`kinetics.problem.Solution` (P1 or P2; 2D or 3D device).
+    unit:
+        Unit of the grid coordinates: ``"nm"`` (default), ``"µm"``/``"um"``, ``"mm"``,
+        ``"m"``; recorded in field data ``length_unit``.
+
+    Returns
+    -------
+    pyvista.UnstructuredGrid on rank 0 (point data ``V``, ``mu_s``, ``|mu_s|`` in V; cell
+    data ``region``, ``j_c``, ``|j_c|``, ``j_s_x``, ``j_s_y``, ``j_s_z`` in A/m²), None on
+    the other ranks.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``unit``, a 1D device (use :func:`kinetics.observables.line_profile`)
+        or a curved (degree > 1) mesh geometry.
+    """
+    _unit_scale(unit)
+    problem = solution.problem
+    dev = problem.device
+    if dev.dim < 2:
+        raise ValueError(f"to_pyvista draws 2D and 3D devices, this one is {dev.dim}D; "
+                         f"use kinetics.observables.line_profile and kinetics.plot.line_profile")
+    vals = _vertex_values(solution)
+    mu = np.ascontiguousarray(vals[:, 1:4])
+    point_data = {"V": np.ascontiguousarray(vals[:, 0]), "mu_s": mu,
+                  "|mu_s|": np.linalg.norm(mu, axis=1)}
+    cell_data = _cell_averages(solution)
+    cell_data = {"j_c": cell_data["j_c"], "|j_c|": np.linalg.norm(cell_data["j_c"], axis=1),
+                 **{k: cell_data[k] for k in ("j_s_x", "j_s_y", "j_s_z")}}
+    extra = {"degree": np.array([problem.degree], dtype=np.int32)}
+    mags = solution.magnetizations
+    if mags:
+        extra["magnet_name"] = np.array([_ascii(n) for n in mags])
+        extra["magnet_m"] = np.array([mags[k] for k in mags], dtype=float).reshape(-1, 3)
+    return _gather(dev, point_data, cell_data, unit, extra)
+
+
+def _root_call(comm, fn):
+    """Run ``fn`` on rank 0; re-raise its exception on every rank; its value on rank 0."""
+    result, error = None, None
+    if comm is None or comm.rank == 0:
+        try:
+            result = fn()
+        except Exception as exc:  # noqa: BLE001 - re-raised below, on every rank
+            error = exc
+    if comm is not None and comm.size > 1:
+        msg = comm.bcast(None if error is None else f"{type(error).__name__}: {error}", root=0)
+        if comm.rank != 0 and msg is not None:
+            raise RuntimeError(f"rank 0 failed: {msg}")
+    if error is not None:
+        raise error
+    return result
+
+
+def atomic_write(path, write) -> Path:
+    """Call ``write(tmp_path)`` with a temporary file next to ``path`` (same suffix), then
+    rename it to ``path``; the temporary file is removed if ``write`` fails."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
+    """Write the grid of :func:`to_pyvista` to a VTK ``.vtu`` file (binary, atomic).
+
+    Parameters
+    ----------
+    solution_or_grid:
+        A :class:`~kinetics.problem.Solution` (collective: call on every rank; the grid is
+        gathered to rank 0, which writes; an error there is raised on every rank) or a grid
+        from :func:`to_pyvista` / :func:`load_vtu` (no communication: rank 0 of
+        ``MPI.COMM_WORLD`` writes, other ranks return None at once, whatever they pass).
+    path:
+        The ``.vtu`` file; parent folders are created.  The file is written under a
+        temporary name and renamed, so it is never half-written.
+    unit:
+        Coordinate unit when a solution is given (see :func:`to_pyvista`).
+
+    Returns
+    -------
+    pathlib.Path on rank 0 (the writer), None on the other ranks.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.vtu``; the errors of :func:`to_pyvista`.
+    """
+    path = Path(path)
+    if path.suffix != ".vtu":
+        raise ValueError(f"save_vtu writes VTK unstructured grids: the path must end in "
+                         f".vtu, got {str(path)!r}")
+    if hasattr(solution_or_grid, "problem"):
+        comm = solution_or_grid.problem.device.comm
+        grid = to_pyvista(solution_or_grid, unit=unit)
+    else:   # a grid: no communication, rank 0 writes
+        world = _world_comm()
+        if world is not None and world.rank != 0:
+            return None
+        grid = solution_or_grid
+        if grid is None:
+            raise ValueError("save_vtu got None on rank 0: pass a Solution or a grid")
+        return atomic_write(path, lambda tmp: grid.save(str(tmp)))
+    out = _root_call(comm, lambda: atomic_write(path, lambda tmp: grid.save(str(tmp))))
+    return out if comm.rank == 0 else None
+
+
+def _world_comm():
+    """MPI.COMM_WORLD when mpi4py is loaded and MPI initialized and running on > 1 rank."""
+    import sys
+    if "mpi4py.MPI" not in sys.modules:
+        return None
+    from mpi4py import MPI
+    if not MPI.Is_initialized() or MPI.Is_finalized() or MPI.COMM_WORLD.size == 1:
+        return None
+    return MPI.COMM_WORLD
+
+
+def load_vtu(path):
+    """Read a grid written by :func:`save_vtu` (local: any rank may call it).
+
+    Returns
+    -------
+    pyvista.UnstructuredGrid with the point, cell and field data of :func:`to_pyvista`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not a kinetics grid (no cell data ``region`` or no field data
+        ``length_unit``).
+    """
+    import pyvista as pv
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {str(path)!r} (write it with "
+                                f"kinetics.export.save_vtu)")
+    grid = pv.read(str(path))
+    if not isinstance(grid, pv.UnstructuredGrid) or "region" not in grid.cell_data \
+            or "length_unit" not in grid.field_data:
+        raise ValueError(f"{str(path)!r} is not a kinetics grid (written by "
+                         f"kinetics.export.save_vtu): it lacks cell data 'region' or field "
+                         f"data 'length_unit'")
+    return grid

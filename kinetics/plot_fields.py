@@ -1,0 +1,505 @@
+"""PyVista pictures of the fields: spin accumulation, current streamlines, regions.
+
+Public functions are re-exported by :mod:`kinetics.plot` (documented there).  Each takes a
+:class:`~kinetics.problem.Solution` (collective; the fields are gathered to rank 0 with
+:func:`kinetics.export.to_pyvista`), a grid from :func:`kinetics.export.to_pyvista` /
+:func:`kinetics.export.load_vtu`, or the path of a ``.vtu`` written by
+:func:`kinetics.export.save_vtu`; :func:`regions` also takes a
+:class:`~kinetics.device.Device`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kinetics import plot_scene as sc
+from kinetics.plot_common import readable_unit
+
+__all__ = ["spin_accumulation_3d", "current_streamlines", "regions"]
+
+COMPONENTS = ("|mu_s|", "x", "y", "z")
+MU = "μₛ"
+
+
+# ------------------------------------------------------------------------ spin accumulation
+def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
+                         glyphs: bool = True, glyph_factor: float | None = None,
+                         max_arrows: int | None = None, clip=None, slices=None,
+                         outline: bool = True, title: str | None = None, cmap: str | None = None,
+                         window_size=None, show: bool = False):
+    """Picture of the spin accumulation μ_s: arrows over the device coloured by a component.
+
+    Parameters
+    ----------
+    grid_or_solution:
+        A :class:`~kinetics.problem.Solution` (collective: call on every rank), a grid from
+        :func:`kinetics.export.to_pyvista`/:func:`~kinetics.export.load_vtu`, or a ``.vtu``
+        path (then rank 0 of ``MPI.COMM_WORLD`` draws; other ranks may pass None).
+    png:
+        Output ``.png`` (parent folders created; written under a temporary name, renamed).
+    component:
+        Colour: ``"|mu_s|"`` (magnitude, sequential colours) or ``"x"``, ``"y"``, ``"z"``
+        (signed component, diverging colours centred on 0).  The colour bar is in V with a
+        readable prefix (µV, mV, ...).
+    glyphs:
+        Draw μ_s as arrows at about ``max_arrows`` evenly spread points of the drawn
+        surfaces (3D) or of the section (2D: the in-plane part of μ_s; an out-of-plane
+        μ_s shows in the colours only).
+    glyph_factor:
+        Arrow length per volt of μ_s in coordinate units (nm/V by default); default: the
+        largest |μ_s| gets 0.8 × the arrow spacing.
+    max_arrows:
+        Number of arrows (default 250 in 3D, 120 in 2D).
+    clip:
+        None, ``"x"``, ``"y"``, ``"z"`` or a normal 3-vector: cut the device by the plane
+        through its centre with that normal and keep the half on the negative side, whose
+        cut face (facing +normal, towards the isometric camera for positive normals) shows
+        the interior, e.g. ``clip="y"`` shows the x-z cross-section through the thickness.
+        3D only.
+    slices:
+        None, ``"x"``/``"y"``/``"z"`` (3 slices normal to that axis), ``(axis, n)`` (n evenly
+        spaced slices) or ``(axis, [positions])`` (in coordinate units): coloured slices
+        inside a faint outline of the device, e.g. ``("z", 3)`` for three heights through a
+        film.  3D only; not together with ``clip``.
+    outline:
+        Draw the region outlines (black lines).
+    title:
+        Text at the top; default "Spin accumulation μₛ" with the magnetizations.
+    cmap:
+        Matplotlib colour map name (default ``"viridis"`` for the magnitude, ``"RdBu_r"``
+        for a component).
+    window_size:
+        Image size in pixels; default (1400, 1000) in 3D, 1600 wide in 2D.
+    show:
+        Also open an interactive window when a display exists (otherwise a warning).
+
+    Returns
+    -------
+    pathlib.Path of the PNG on rank 0; None on the other ranks.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``component``, a bad ``clip`` or ``slices``, ``clip`` or ``slices`` on a 2D
+        section, both of them, a grid without ``mu_s``, or a path not ending in ``.png``.
+    RuntimeError
+        No way to render off-screen (see :func:`kinetics.plot_common.ensure_display`).
+    """
+    if component not in COMPONENTS:
+        raise ValueError(f"unknown component {component!r}; use one of "
+                         f"{', '.join(map(repr, COMPONENTS))}")
+    if clip is not None and slices is not None:
+        raise ValueError("choose clip or slices, not both")
+    if clip is not None:
+        sc.parse_normal(clip)
+
+    def draw(grid, png_path):
+        import pyvista as pv
+        sc.require(grid, "mu_s")
+        unit, axes, dim = sc.meta(grid)
+        if dim == 2 and (clip is not None or slices is not None):
+            raise ValueError("clip and slices cut 3D devices; this grid is a 2D section "
+                             f"in the {axes} plane")
+        mu = np.asarray(grid.point_data["mu_s"], dtype=float)
+        if component == "|mu_s|":
+            values, label = np.linalg.norm(mu, axis=1), f"|{MU}|"
+        else:
+            values, label = mu[:, sc.AXIS[component]], f"{MU},{component}"
+        vmax_all = float(np.max(np.abs(values))) if len(values) else 0.0
+        vmax_vec = float(np.max(np.linalg.norm(mu, axis=1))) if len(mu) else 0.0
+        div, vunit = readable_unit(vmax_vec, "V")    # the unit of |μ_s| for every component
+        work = pv.UnstructuredGrid(grid.cells, grid.celltypes, grid.points) \
+            if isinstance(grid, pv.UnstructuredGrid) else grid.copy()
+        if "region" in grid.cell_data:
+            work.cell_data["region"] = grid.cell_data["region"]
+        work.point_data["_c"] = values / div
+        work.point_data["_mu"] = mu
+        lim = sc.nice_limit(vmax_all / div)
+        if component == "|mu_s|":
+            clim, cm = [0.0, lim], cmap or sc.truncated("viridis", 0.22, 1.0)
+        else:
+            clim, cm = [-lim, lim], cmap or sc.truncated("RdBu_r", 0.1, 0.9)
+        n_arrows = max_arrows if max_arrows is not None else (250 if dim == 3 else 120)
+
+        cut_normal = sc.parse_normal(clip) if clip is not None else None
+        shown, edges, arrow_sets = [], None, []
+        if slices is not None:
+            spec = sc.slice_spec(slices, work)
+            for n, o in spec:
+                piece = work.slice(normal=n, origin=o)
+                if piece.n_points:
+                    shown.append(piece)
+                    u, v = sc.in_plane_basis(n)
+                    arrow_sets.append(sc.lattice_points(work, o, (u, v), n_arrows // len(spec),
+                                                        float(piece.area)) + (None,))
+            if outline:
+                edges = sc.merge([sc.outlines(work, 3)] + [sc.outlines(p, 2) for p in shown])
+        else:
+            body = work.clip(normal=cut_normal, origin=work.center, invert=True) \
+                if cut_normal is not None else work
+            shown.append(body)
+            if outline:
+                parts = [sc.outlines(work, dim)]
+                if cut_normal is not None:
+                    parts = [parts[0].clip(normal=cut_normal, origin=work.center, invert=True)
+                             if parts[0] is not None else None,
+                             sc.outlines(work.slice(normal=cut_normal, origin=work.center), 2)]
+                edges = sc.merge(parts)
+            if dim == 3:
+                surf = body.extract_surface().compute_normals(
+                    point_normals=False, cell_normals=True, auto_orient_normals=True,
+                    split_vertices=False, consistent_normals=True)
+                centers = surf.point_data_to_cell_data(pass_point_data=False).cell_centers()
+                # only faces seen by the isometric camera carry arrows
+                facing = np.asarray(centers.point_data["Normals"]) @ sc.ISO_VIEW > 0.05
+                sizes = surf.compute_cell_sizes(length=False, area=True, volume=False)
+                measure = float(np.asarray(sizes.cell_data["Area"])[facing].sum())
+                centers = centers.extract_points(facing, adjacent_cells=False,
+                                                 include_cells=False)
+                ids = sc.spread(np.asarray(centers.points), n_arrows, measure, 2)
+                spacing = np.sqrt(measure / max(len(ids), 1))
+                picked = pv.PolyData(np.asarray(centers.points)[ids])
+                picked.point_data["_mu"] = np.asarray(centers.point_data["_mu"])[ids]
+                arrow_sets.append((picked, spacing,
+                                   np.asarray(centers.point_data["Normals"])[ids]))
+            else:
+                normal, right, up = sc.plane_normal(axes)
+                arrow_sets.append(sc.lattice_points(work, np.asarray(work.center), (right, up),
+                                                    n_arrows, float(work.area)) + (None,))
+        arrows = symbols = None
+        symbol_note = ""
+        if glyphs:
+            pieces, marks = [], []
+            for cloud, spacing, normals in arrow_sets:
+                if cloud is None or cloud.n_points == 0:
+                    continue
+                vec = np.asarray(cloud.point_data["_mu"])
+                pts = np.asarray(cloud.points)
+                factor = glyph_factor if glyph_factor is not None else \
+                    (0.8 * spacing / vmax_vec if vmax_vec > 0 else 0.0)
+                lift = None
+                if normals is not None:
+                    # arrows stand on the outer side of the surface: an arrow pointing
+                    # inwards is moved out so that its tip touches the surface
+                    depth = np.minimum(np.einsum("ij,ij->i", vec, normals), 0.0) * factor
+                    lift = normals * (0.05 * spacing - depth)[:, None]
+                if dim == 2:
+                    normal = sc.plane_normal(axes)[0]
+                    out_of_plane = vec @ normal
+                    vec = vec - np.outer(out_of_plane, normal)   # the in-plane part
+                    pts = pts - normal * 0.02 * spacing          # in front of the section
+                    marks.append(sc.out_of_plane_marks(pts, out_of_plane, normal,
+                                                       0.4 * factor, spacing))
+                a = sc.arrows(pts, vec, spacing, vmax_vec, factor, lift)
+                if a is not None:
+                    pieces.append(a)
+            arrows = sc.merge(pieces)
+            symbols = sc.merge(marks)
+            if symbols is not None:
+                ax = "xyz"[int(np.argmax(np.abs(sc.plane_normal(axes)[0])))]
+                symbol_note = f"⊗ {MU} into the page (+{ax})    ⊙ out of the page (−{ax})"
+        text = title if title is not None else \
+            f"Spin accumulation {MU}{sc.magnet_note(grid)}"
+        size = sc.window(grid, axes, dim, window_size)
+        bar = sc.scalar_bar(f"{label} ({vunit})")
+
+        def build(pl):
+            pl.set_background("white")
+            if slices is not None or clip is not None:   # a ghost of the whole device
+                pl.add_mesh(work.extract_surface(), color="#bbbbbb", opacity=0.12,
+                            lighting=False)
+            for k, part in enumerate(shown):
+                pl.add_mesh(part, scalars="_c", cmap=cm, clim=clim, show_scalar_bar=k == 0,
+                            scalar_bar_args=bar, ambient=0.45, diffuse=0.6, specular=0.0,
+                            lighting=dim == 3, interpolate_before_map=True)
+            if edges is not None:
+                pl.add_mesh(edges, color="black", line_width=2.5, lighting=False)
+            if arrows is not None:
+                pl.add_mesh(arrows, color="#111111", ambient=0.35, diffuse=0.7,
+                            specular=0.3, lighting=dim == 3)
+            if symbols is not None:
+                pl.add_mesh(symbols, color="#111111", lighting=False)
+                pl.add_text(symbol_note, position="lower_left", font_size=11, color="black")
+            sc.title(pl, text)
+            if dim == 3:
+                pl.add_axes(color="black", line_width=3)
+            sc.axes_labels(pl, work.bounds, unit, axes, dim, size)
+            sc.camera(pl, work, axes, dim, size)
+
+        return sc.render(png_path, build, size, show)
+
+    return sc.dispatch(grid_or_solution, png, draw)
+
+
+# ------------------------------------------------------------------------ current streamlines
+def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
+                        style: str = "streamlines",
+                        outline: bool = True, title: str | None = None, cmap: str | None = None,
+                        window_size=None, show: bool = False):
+    """Picture of the charge current: streamlines of j_c coloured by |j_c|.
+
+    The cell-averaged ``j_c`` of the grid is averaged to the points and normalized; the
+    streamlines start on the plane through the device centre normal to the mean current
+    (about ``n_seeds`` evenly spread seeds) and run both ways; cones at the seeds show the
+    direction of flow.  On a 2D section the in-plane part of j_c is traced.  When the
+    streamlines are degenerate (too short to read), arrows of j_c are drawn instead; on a
+    2D section without in-plane current, the section is coloured by the normal component
+    with ⊙/⊗ marks.  The title says which.
+
+    Parameters
+    ----------
+    grid_or_solution:
+        As in :func:`spin_accumulation_3d` (needs cell or point data ``j_c``, A/m²).
+    png:
+        Output ``.png`` (atomic write).
+    n_seeds:
+        Number of streamlines (default 36 in 3D, 12 in 2D).
+    style:
+        ``"streamlines"`` (default) or ``"arrows"`` (arrows of j_c coloured by |j_c|, the
+        fallback for degenerate streamlines).
+    outline:
+        Draw the region outlines.
+    title:
+        Text at the top (default "Charge current j_c").
+    cmap:
+        Colour map of |j_c| (default: plasma without its palest end); the colour bar is in
+        A/m² times a power of ten.
+    window_size, show:
+        As in :func:`spin_accumulation_3d`.
+
+    Returns
+    -------
+    pathlib.Path of the PNG on rank 0; None on the other ranks.
+
+    Raises
+    ------
+    ValueError
+        A grid without ``j_c``, ``n_seeds`` < 1, an unknown ``style``, a path not ending
+        in ``.png``.
+    RuntimeError
+        No way to render off-screen.
+    """
+    if n_seeds is not None and int(n_seeds) < 1:
+        raise ValueError(f"n_seeds must be >= 1, got {n_seeds}")
+    if style not in ("streamlines", "arrows"):
+        raise ValueError(f"unknown style {style!r}; use 'streamlines' or 'arrows'")
+
+    def draw(grid, png_path):
+        import pyvista as pv
+        sc.require(grid, "j_c")
+        unit, axes, dim = sc.meta(grid)
+        work = pv.UnstructuredGrid(grid.cells, grid.celltypes, grid.points) \
+            if isinstance(grid, pv.UnstructuredGrid) else grid.copy()
+        region = np.asarray(grid.cell_data["region"]) if "region" in grid.cell_data \
+            else np.zeros(grid.n_cells, dtype=np.int32)
+        work.cell_data["region"] = region
+        if "j_c" in grid.cell_data:
+            jc_cells = np.asarray(grid.cell_data["j_c"], dtype=float)
+            tmp = work.copy()
+            tmp.cell_data["j_c"] = jc_cells
+            j = np.asarray(tmp.cell_data_to_point_data().point_data["j_c"], dtype=float)
+        else:
+            j = np.asarray(grid.point_data["j_c"], dtype=float)
+            tmp = work.copy()
+            tmp.point_data["j_c"] = j
+            jc_cells = np.asarray(tmp.point_data_to_cell_data().cell_data["j_c"])
+        normal, j_perp = None, np.zeros(len(j))
+        jtot = float(np.linalg.norm(j, axis=1).max()) if len(j) else 0.0
+        if dim == 2:
+            normal = sc.plane_normal(axes)[0]
+            j_perp = j @ normal
+            j = j - np.outer(j_perp, normal)
+            jc_cells = jc_cells - np.outer(jc_cells @ normal, normal)
+        jmag = np.linalg.norm(j, axis=1)
+        jmax = float(jmag.max()) if len(j) else 0.0
+        if jmax <= 1e-6 * jtot:       # no in-plane current (2D): show the normal part
+            jmax = 0.0
+        work.point_data["_jhat"] = j / jmax if jmax > 0 else j
+        div, junit = readable_unit(jmax, "A/m²")
+        work.point_data["_jmag"] = jmag / div
+        clim = [0.0, sc.nice_limit(jmax / div)]
+        seeds_n = int(n_seeds) if n_seeds else (36 if dim == 3 else 12)
+        cm = cmap if cmap is not None else sc.truncated("plasma", 0.0, 0.82)
+
+        lines = seeds = arrows = None
+        if jmax > 0:
+            sizes = work.compute_cell_sizes(length=False, area=dim == 2, volume=dim == 3)
+            w = np.abs(np.asarray(sizes.cell_data["Volume" if dim == 3 else "Area"]))
+            mean = (w[:, None] * jc_cells).sum(axis=0)
+            direction = mean / np.linalg.norm(mean) if np.linalg.norm(mean) > 1e-9 * jmax * \
+                w.sum() else np.eye(3)[sc.AXIS[axes[0]]]
+            center = np.asarray(work.center)
+            if dim == 3:
+                cut = work.slice(normal=direction, origin=center)
+                basis = sc.in_plane_basis(direction)
+                seeds, _ = sc.lattice_points(work, center, basis, seeds_n, float(cut.area))
+            else:
+                along = np.cross(normal, direction)
+                cut = work.slice(normal=direction, origin=center)
+                seeds, _ = sc.lattice_points(work, center, (along / np.linalg.norm(along),),
+                                             seeds_n, float(cut.length))
+            if seeds is not None and seeds.n_points and style == "streamlines":
+                lines = work.streamlines_from_source(
+                    pv.PolyData(np.asarray(seeds.points)), vectors="_jhat",
+                    integration_direction="both", initial_step_length=0.2, step_unit="cl",
+                    max_step_length=0.5, max_steps=4000, terminal_speed=1e-8,
+                    max_time=8.0 * work.length, compute_vorticity=False)
+                if lines.n_cells == 0 or sc.line_length(lines) < 0.25 * seeds.n_points * \
+                        np.ptp(np.asarray(work.points) @ direction):
+                    lines = None
+            if lines is None:   # degenerate: arrows of j_c instead
+                measure = float(work.area) if dim == 2 else float(work.volume)
+                if dim == 2:
+                    _, right, up = sc.plane_normal(axes)
+                    cloud, spacing = sc.lattice_points(work, center, (right, up), 100, measure)
+                else:
+                    cloud, spacing = sc.lattice_points(work, center, tuple(np.eye(3)), 150,
+                                                       measure)
+                if cloud is not None:
+                    vec = np.asarray(cloud.point_data["_jhat"]) * jmax
+                    arrows = sc.arrows(np.asarray(cloud.points), vec, spacing, jmax,
+                                       data={"_jmag": np.linalg.norm(vec, axis=1) / div})
+        perp = perp_marks = None
+        if jmax == 0.0 and jtot > 0 and dim == 2:
+            # current only normal to the section: colours and ⊙/⊗ marks of j_c·n
+            pdiv, punit = readable_unit(jtot, "A/m²")
+            plim = sc.nice_limit(float(np.abs(j_perp).max()) / pdiv)
+            work.point_data["_jperp"] = j_perp / pdiv
+            _, right, up = sc.plane_normal(axes)
+            cloud, spacing = sc.lattice_points(work, np.asarray(work.center), (right, up), 100,
+                                               float(work.area))
+            if cloud is not None:
+                perp_marks = sc.out_of_plane_marks(
+                    np.asarray(cloud.points) - normal * 0.02 * spacing,
+                    np.asarray(cloud.point_data["_jperp"]) * pdiv, normal,
+                    0.4 * 0.8 * spacing / jtot, spacing)
+            ax = "xyz"[int(np.argmax(np.abs(normal)))]
+            perp = (punit, plim, ax)
+        cones = None
+        if lines is not None:
+            pts = np.asarray(seeds.points)
+            gap = np.min(np.linalg.norm(pts[1:] - pts[:-1], axis=1)) if len(pts) > 1 \
+                else work.length
+            cones = sc.cones(pts, np.asarray(seeds.point_data["_jhat"]),
+                             min(0.03 * work.length, 0.7 * gap))
+        edges = sc.outlines(work, dim) if outline else None
+        what = "in-plane j_c" if dim == 2 else "j_c"
+        if lines is not None:
+            note = ", in-plane part" if dim == 2 else ""
+        elif arrows is not None:
+            note = "" if style == "arrows" else " (arrows: the streamlines are degenerate)"
+            note += ", in-plane part" if dim == 2 else ""
+        elif perp is not None:
+            note = f" along {perp[2]}, normal to the section"
+        else:
+            note = ": none"
+        text = title if title is not None else f"Charge current j_c{note}"
+        names = sc.region_names(grid)
+        size = sc.window(grid, axes, dim, window_size)
+
+        def build(pl):
+            pl.set_background("white")
+            if perp is not None:
+                punit, plim, ax = perp
+                pl.add_mesh(work, scalars="_jperp", cmap=sc.truncated("RdBu_r", 0.1, 0.9),
+                            clim=[-plim, plim], lighting=False,
+                            scalar_bar_args=sc.scalar_bar(f"j_c,{ax} ({punit})"))
+                if perp_marks is not None:
+                    pl.add_mesh(perp_marks, color="#111111", lighting=False)
+                    pl.add_text(f"⊗ j_c into the page (+{ax})    ⊙ out of the page (−{ax})",
+                                position="lower_left", font_size=11, color="black")
+            for i, tag in enumerate(np.unique(region)):
+                if perp is not None:
+                    break
+                part = work.extract_cells(np.flatnonzero(region == tag))
+                pl.add_mesh(part.extract_surface() if dim == 3 else part,
+                            color=sc.REGION_COLORS[i % len(sc.REGION_COLORS)],
+                            opacity=0.2 if dim == 3 else 0.3, lighting=False,
+                            label=names.get(int(tag), str(tag)))
+            if edges is not None:
+                pl.add_mesh(edges, color="black", line_width=2.0, lighting=False)
+            bar = sc.scalar_bar(f"|{what}| ({junit})")
+            if lines is not None:
+                tube = lines.tube(radius=0.004 * work.length) if dim == 3 else lines
+                pl.add_mesh(tube, scalars="_jmag", cmap=cm, clim=clim, scalar_bar_args=bar,
+                            line_width=5, ambient=0.3, diffuse=0.8, lighting=dim == 3)
+                if cones is not None:
+                    pl.add_mesh(cones, color="#1a1a1a", lighting=dim == 3)
+            elif arrows is not None:
+                pl.add_mesh(arrows, scalars="_jmag", cmap=cm, clim=clim, scalar_bar_args=bar,
+                            lighting=dim == 3)
+            sc.title(pl, text)
+            if dim == 3:
+                pl.add_axes(color="black", line_width=3)
+            sc.axes_labels(pl, work.bounds, unit, axes, dim, size)
+            sc.camera(pl, work, axes, dim, size)
+
+        return sc.render(png_path, build, size, show)
+
+    return sc.dispatch(grid_or_solution, png, draw)
+
+
+# ---------------------------------------------------------------------------------- regions
+def regions(device_or_grid, png, *, title: str | None = None, show_edges: bool = True,
+            window_size=None, show: bool = False):
+    """Picture of the device coloured by region, with a legend of the region names.
+
+    Parameters
+    ----------
+    device_or_grid:
+        A :class:`~kinetics.device.Device` or :class:`~kinetics.problem.Solution`
+        (collective), or a grid / ``.vtu`` path (rank 0 draws).  Needs cell data
+        ``region``.
+    png:
+        Output ``.png`` (atomic write).
+    title:
+        Text at the top (default "Regions").
+    show_edges:
+        Draw the mesh edges.
+    window_size, show:
+        As in :func:`spin_accumulation_3d`.
+
+    Returns
+    -------
+    pathlib.Path of the PNG on rank 0; None on the other ranks.
+
+    Raises
+    ------
+    ValueError
+        A grid without ``region``, a 1D device, a path not ending in ``.png``.
+    RuntimeError
+        No way to render off-screen.
+    """
+
+    def draw(grid, png_path):
+        sc.require(grid, "region")
+        unit, axes, dim = sc.meta(grid)
+        names = sc.region_names(grid)
+        region = np.asarray(grid.cell_data["region"])
+        parts = []
+        for i, tag in enumerate(sorted(set(names) | set(np.unique(region).tolist()))):
+            ids = np.flatnonzero(region == tag)
+            if len(ids):
+                parts.append((names.get(int(tag), f"region {tag}"), grid.extract_cells(ids),
+                              sc.REGION_COLORS[i % len(sc.REGION_COLORS)]))
+        edges = sc.outlines(grid, dim)
+
+        def build(pl):
+            pl.set_background("white")
+            for name, part, color in parts:
+                pl.add_mesh(part, color=color, show_edges=show_edges, edge_color="#555555",
+                            line_width=0.6, label=name, lighting=dim == 3, ambient=0.4,
+                            diffuse=0.6)
+            if edges is not None:
+                pl.add_mesh(edges, color="black", line_width=2.5, lighting=False)
+            sc.legend(pl, [(n, c) for n, _, c in parts], size)
+            sc.title(pl, title if title is not None else "Regions")
+            if dim == 3:
+                pl.add_axes(color="black", line_width=3)
+            sc.axes_labels(pl, grid.bounds, unit, axes, dim, size)
+            sc.camera(pl, grid, axes, dim, size)
+
+        size = sc.window(grid, axes, dim, window_size)
+        return sc.render(png_path, build, size, show)
+
+    return sc.dispatch(device_or_grid, png, draw, allow_device=True)
