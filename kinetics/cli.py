@@ -2,6 +2,7 @@
 
     kinetics --version
     kinetics run CASE.toml [-o DIR]   run a case file (works under mpirun -n N)
+    kinetics plot DIR [-o OUT]        pictures of the fields a run wrote (no re-solve)
     kinetics demo                 list the demos
     kinetics demo NAME [ARGS]     run demos/NAME.py (works under mpirun -n N)
     kinetics mesh                 list the gallery devices
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("case", help="case file (TOML)")
     run.add_argument("-o", "--output", help="output folder (default: results/<case name>)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    plot = sub.add_parser("plot", help="draw the pictures of a results folder")
+    plot.add_argument("folder", help="output folder of kinetics run (holds *.vtu)")
+    plot.add_argument("-o", "--output", help="folder for the PNGs (default: the results folder)")
     mesh = sub.add_parser("mesh", help="build, describe and render gallery devices")
     mesh.add_argument("name", nargs="?")
     mesh.add_argument("--png", help="write a picture of the device (regions, tagged faces)")
@@ -76,6 +80,22 @@ def main(argv: list[str] | None = None) -> int:
         return _mesh(ns)
     if ns.command == "run":
         return _run(ns)
+    if ns.command == "plot":
+        return _plot(ns)
+    return 0
+
+
+def _plot(ns) -> int:
+    from mpi4py import MPI
+
+    from kinetics.plot import pictures_from_folder
+    try:
+        paths = pictures_from_folder(ns.folder, ns.output)
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        return _fail(str(exc).splitlines()[0], 2)
+    if MPI.COMM_WORLD.rank == 0:
+        for p in paths or []:
+            print(f"wrote {p}")
     return 0
 
 

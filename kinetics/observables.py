@@ -229,7 +229,6 @@ def interface_torque(sol, name: str, current_density, normal) -> dict:
 def region_average(sol, quantity: str, region: str | None = None) -> np.ndarray | float:
     """Volume average of ``"V"``, ``"mu_s"``, ``"j_c"`` (A/m²) or ``"j_s"`` (A/m², (3, 3))
     over ``region`` (default: the whole device)."""
-    import ufl
     problem = sol.problem
     dev = problem.device
     regions = [region] if region else list(problem.materials)

@@ -5,8 +5,8 @@ run leaves nothing)::
 
     DIR/results.json        case, mesh statistics, observables with units, sweeps
     DIR/fields.bp           V, μ_s, j_c, j_s of the base state (VTX: open in ParaView)
-    DIR/fields.vtu          the same on P1 for PyVista and `kinetics plot DIR`
-    DIR/*.png               pictures (output.pictures = true)
+    DIR/fields.vtu          the same at the vertices for PyVista and `kinetics plot DIR`
+    DIR/*.png               pictures (output.pictures = true; kinetics.plot.pictures_from_folder)
 
 Progress goes to stderr on rank 0: a progress bar on a terminal, plain lines in logs.
 """
@@ -167,7 +167,14 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
     progress.step("writing results")
     if output.get("fields", True):
         io.write_fields(sol, tmp / "fields.bp")
+    if output.get("fields", True) or output.get("pictures", False):
+        from kinetics import export
+        export.save_vtu(sol, tmp / "fields.vtu")
     io.write_json(tmp / "results.json", results, comm)
+    if output.get("pictures", False):
+        from kinetics.plot import pictures_from_folder
+        progress.step("drawing pictures")
+        pictures_from_folder(tmp)
     comm.barrier()
     if comm.rank == 0:
         if outdir.exists():

@@ -123,3 +123,9 @@ def test_cli_exit_codes(tmp_path):
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_example_cases_validate(path):
     load_case(path)
+
+
+def test_cli_plot_reports_a_missing_folder(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "kinetics", "plot", str(tmp_path / "none")],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "kinetics:" in res.stderr

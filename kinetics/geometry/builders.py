@@ -175,7 +175,7 @@ def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
     h = positive("h", h)
     if cells is None:
         check_thin_layers(layers, h, refine)
-    first, last = layers[0][0], layers[-1][0]
+    first = layers[0][0]
     bottom = f"{first}|{substrate}" if substrate else f"{first}_bottom"
 
     def base(occ):

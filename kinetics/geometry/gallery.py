@@ -8,13 +8,7 @@ its interfaces highlighted, and writes a PNG.
 
 from __future__ import annotations
 
-import atexit
 import functools
-import os
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -91,52 +85,6 @@ def _pv_grid(pv, cells, types, x):
     return pv.UnstructuredGrid(flat, types.astype(np.uint8), x)
 
 
-_XVFB = None  # the virtual X server started by this process, if any
-
-
-def _stop_xvfb() -> None:
-    global _XVFB
-    if _XVFB is not None and _XVFB.poll() is None:
-        _XVFB.terminate()
-        try:
-            _XVFB.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            _XVFB.kill()
-    _XVFB = None
-
-
-def _ensure_display() -> None:
-    """Without a display (Linux), start a private Xvfb for off-screen VTK; stop it at exit.
-
-    Uses the first free display number from :99; does nothing when ``DISPLAY`` is set or
-    Xvfb is not installed (VTK builds with EGL/OSMesa render without X).
-    """
-    global _XVFB
-    if not sys.platform.startswith("linux") or os.environ.get("DISPLAY"):
-        return
-    exe = shutil.which("Xvfb")
-    if exe is None:
-        return
-    for num in range(99, 160):
-        sock = f"/tmp/.X11-unix/X{num}"
-        if os.path.exists(f"/tmp/.X{num}-lock") or os.path.exists(sock):
-            continue
-        proc = subprocess.Popen([exe, f":{num}", "-screen", "0", "2048x1536x24", "-nolisten",
-                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while proc.poll() is None and not os.path.exists(sock) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if proc.poll() is None and os.path.exists(sock):
-            _XVFB = proc
-            os.environ["DISPLAY"] = f":{num}"
-            atexit.register(_stop_xvfb)
-            return
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-    raise RuntimeError("could not start Xvfb for off-screen rendering; run under xvfb-run -a")
-
-
 def render(device, png_path, *, title: str | None = None, window_size=None,
            show_edges: bool = True, highlight=None) -> Path:
     """Render a device off-screen to a PNG: regions coloured, interfaces highlighted, legend.
@@ -174,8 +122,8 @@ def render(device, png_path, *, title: str | None = None, window_size=None,
         If the device is 1D.
     RuntimeError
         When no off-screen rendering is possible (no X display and Xvfb does not start):
-        install xvfb or run under ``xvfb-run -a``.  Without ``DISPLAY``, rank 0 starts a
-        private Xvfb (first free display from :99) and stops it when Python exits.
+        install xvfb or run under ``xvfb-run -a``.  Without a working ``DISPLAY``, rank 0
+        starts a private Xvfb (:func:`kinetics.plot_common.ensure_display`).
 
     Notes
     -----
@@ -218,7 +166,8 @@ def _draw(device, png_path, body, faces, interfaces, title, window_size, show_ed
     """Rank 0: the PyVista scene (3D: two panels, regions | tagged facets; 2D: one)."""
     import pyvista as pv
     pv.OFF_SCREEN = True
-    _ensure_display()
+    from kinetics.plot_common import ensure_display
+    ensure_display()
     tdim = device.dim
     png_path.parent.mkdir(parents=True, exist_ok=True)
     grid = _pv_grid(pv, *body[:3])
