@@ -32,9 +32,14 @@ _LAZY = {
     "FloatingProbe": "kinetics.physics.boundaries",
     "SpinInjection": "kinetics.physics.boundaries",
     "MagneticInterface": "kinetics.physics.boundaries",
+    "PumpingProblem": "kinetics.pumping_problem",
+    "Precession": "kinetics.physics.pumping",
+    "TexturePumping": "kinetics.physics.texture_pumping",
+    "ElectronGas": "kinetics.physics.texture_pumping",
 }
-_SUBMODULES = {"analytic", "device", "materials", "observables", "physics", "problem",
-               "solve", "units", "io", "geometry", "cli"}
+_SUBMODULES = {"analytic", "case", "cli", "device", "export", "geometry", "io", "materials",
+               "observables", "physics", "plot", "problem", "pumping_problem", "pumping_results",
+               "runner", "solve", "units"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]
 

@@ -159,13 +159,14 @@ def spin_current_through(sol, name: str, region: str | None = None) -> np.ndarra
 
 
 def interface_absorption(sol, name: str) -> dict:
-    """Spin current absorbed by the HM|FI interface ``name`` (outflow n·j_s = 𝐆μ).
+    """Spin current absorbed by the HM|FI interface ``name`` (outflow n·j_s = 𝐆μ − j_pump).
 
     Returns
     -------
     dict with
-        ``total`` (3,) A: ∫ 𝐆μ dA;
-        ``mixing`` (3,) A: ∫ [G_r(μ − (m̃·μ)m̃) − G_i m̃×μ] dA (the torque-carrying part);
+        ``total`` (3,) A: ∫ (𝐆μ − j_pump) dA;
+        ``mixing`` (3,) A: ∫ [G_r(μ − (m̃·μ)m̃) − G_i m̃×μ − j_pump] dA (the torque-carrying
+        part; the pumped current belongs to it, docs/pumping.md);
         ``area`` m²; ``mean_density`` (3,) A/m² and ``torque_density`` (3,) J/m²
         (= ħ/2e × mixing/area).
     """
@@ -178,6 +179,8 @@ def interface_absorption(sol, name: str) -> dict:
     args = (mu, mt, entry["G_r"], entry["G_s"], entry["G_i"], entry["Gamma"])
     mixing = interface_spin_outflow(*args, mixing_only=True)
     total = interface_spin_outflow(*args)
+    if entry["j_pump"] is not None:
+        mixing, total = mixing - entry["j_pump"], total - entry["j_pump"]
     scale = _flux_scale(problem)
     tot = np.array([_assemble(total[a] * ds) for a in range(3)]) * scale
     mix = np.array([_assemble(mixing[a] * ds) for a in range(3)]) * scale

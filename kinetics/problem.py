@@ -219,11 +219,14 @@ class SpinChargeProblem:
                 Gamma = None if cond.Gamma_loss is None else \
                     self._constant(np.asarray(cond.Gamma_loss) * scale_G)
                 a = a + ufl.inner(interface_spin_outflow(mu, mt, G_r, G_s, G_i, Gamma), w) * ds
+                jp = None
                 if cond.pumping is not None:
-                    jp = cond.pumping(self.x_si) if callable(cond.pumping) else self._constant(cond.pumping)
-                    rhs = rhs + scale_G * ufl.inner(jp, w) * ds
+                    jp = scale_G * (cond.pumping(self.x_si) if callable(cond.pumping)
+                                    else self._constant(cond.pumping))
+                    rhs = rhs + ufl.inner(jp, w) * ds
                 self._magnets[cond.name] = {"m": m, "m_tilde": mt, "G_r": G_r, "G_i": G_i,
-                                            "G_s": G_s, "Gamma": Gamma, "condition": cond}
+                                            "G_s": G_s, "Gamma": Gamma, "j_pump": jp,
+                                            "condition": cond}
             elif isinstance(cond, bc.SpinInjection):
                 rhs = rhs + scale_G * ufl.inner(self._constant(cond.j_s), w) * ds
             elif isinstance(cond, bc.CurrentContact):

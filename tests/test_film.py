@@ -1,6 +1,8 @@
 """FEM vs the exact 1D film solution (kinetics.analytic): spin Hall profile with insulating
 surfaces and with an HM|FI surface, convergence rates, conservation, unit invariance."""
 
+import math
+
 import numpy as np
 import pytest
 import ufl
@@ -95,3 +97,19 @@ def test_spin_injection_decays_with_the_spin_diffusion_length():
     assert np.allclose(mu[:, :2], 0.0, atol=1e-12)
     assert ob.contact_spin_current(sol, "xmax")[2] == pytest.approx(
         j0 / np.cosh(Lb / lam) * 10e-9, rel=1e-4)   # per unit width (cross-section)
+
+
+def test_absorbed_spin_current_includes_the_pumped_current():
+    """With a pumped current j_p at a perfect-sink-free interface (G = 0, insulating elsewhere
+    except a reservoir), everything pumped in must leave through the reservoir."""
+    from kinetics.physics.boundaries import MagneticInterface as MI
+    cu = kinetics.materials.get("Cu").with_(theta_sh=0.0, lambda_sf=math.inf)
+    dev = layered_box([40e-9, 10e-9], [8, 4], axes="xz")
+    jp = np.array([0.0, 0.0, 2e9])
+    problem = SpinChargeProblem(dev, {"film": cu}, [
+        MI("xmin", G_r=1e14, m=(1, 0, 0), pumping=jp), Contact("xmax", V=0.0)], degree=1)
+    sol = problem.solve()
+    into_metal = -ob.interface_absorption(sol, "xmin")["total"]
+    out_reservoir = ob.contact_spin_current(sol, "xmax")
+    assert np.allclose(into_metal, out_reservoir, rtol=1e-8, atol=1e-12 * np.abs(jp).max())
+    assert into_metal[2] > 0
