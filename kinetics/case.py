@@ -22,6 +22,13 @@ documents it field by field)::
     planes = ["alpha", "beta", "gamma"]
     steps = 13
 
+    [pumping]                        # optional instead of [sweep]: spin pumping (FMR)
+    interface = "pt|yig"
+    frequency_Hz = 9.4e9
+    cone_angle_deg = 1.0
+    axis = [1, 0, 0]                 # precession axis = static magnetization
+    floating = ["pt_xmax"]           # contacts read as ideal voltmeters (V_ISHE)
+
     [solver]
     degree = 1
     preset = "auto"
@@ -63,6 +70,8 @@ SCHEMA: dict[str, Any] = {
     "materials": None,
     "boundaries": None,
     "sweep": {"interface": str, "planes": list, "steps": int, "directions": list},
+    "pumping": {"interface": str, "frequency_Hz": (int, float), "cone_angle_deg": (int, float),
+                "axis": list, "samples": int, "floating": list, "backflow": bool},
     "solver": {"degree": int, "preset": str, "petsc_options": dict},
     "measure": {"resistance": list, "torque": list, "spin_current": list, "profile": list},
     "output": {"fields": bool, "pictures": bool, "json": bool},
@@ -392,6 +401,22 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
         iface = sweep.get("interface")
         if iface is None or data.get("boundaries", {}).get(iface, {}).get("type") != "magnetic":
             raise case.error(("sweep", "interface"), "must name a boundary of type 'magnetic'")
+    pumping = data.get("pumping")
+    if pumping:
+        if sweep:
+            raise case.error(("pumping",), "use either [sweep] or [pumping], not both")
+        iface = pumping.get("interface")
+        if iface is None or data.get("boundaries", {}).get(iface, {}).get("type") != "magnetic":
+            raise case.error(("pumping", "interface"), "must name a boundary of type 'magnetic'")
+        for key in ("frequency_Hz", "cone_angle_deg"):
+            if key not in pumping or not pumping[key] > 0:
+                raise case.error(("pumping", key), f"required, a positive number")
+        if "axis" in pumping:
+            _check_unit_vector(case, ("pumping", "axis"), pumping["axis"])
+        for name in pumping.get("floating", []):
+            if data.get("boundaries", {}).get(name, {}).get("type") != "contact":
+                raise case.error(("pumping", "floating"), f"'{name}' must be a boundary of type "
+                                 "'contact' (a floating contact is an ideal voltmeter pad)")
     for kind, entries in data.get("measure", {}).items():
         for i, entry in enumerate(entries):
             _check_type(case, ("measure", kind), entry, dict)

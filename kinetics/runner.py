@@ -81,6 +81,24 @@ def _measure(case: Case, sol) -> dict:
     return out
 
 
+def _pumping_problem(spec: dict, device, materials, boundaries, options):
+    """A :class:`kinetics.pumping_problem.PumpingProblem` for the ``[pumping]`` section:
+    uniform precession about ``axis`` (default: the interface's m) at ``frequency_Hz`` with
+    the cone angle ``cone_angle_deg``; the listed contacts float."""
+    import math
+
+    from kinetics.physics.pumping import Precession
+    from kinetics.pumping_problem import PumpingProblem
+    iface = spec["interface"]
+    cond = next(c for c in boundaries if c.name == iface)
+    axis = tuple(spec.get("axis", tuple(cond.m)))
+    dynamics = {iface: Precession(axis=axis, cone_angle=math.radians(spec["cone_angle_deg"]),
+                                  omega=2 * math.pi * spec["frequency_Hz"])}
+    return PumpingProblem(device, materials, boundaries, dynamics,
+                          floating=spec.get("floating", ()), backflow=spec.get("backflow", True),
+                          **options)
+
+
 def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) -> dict:
     """Run ``case`` and write its outputs to ``outdir``; returns the results dict.
 
@@ -110,20 +128,35 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
     boundaries = case.boundaries(device)
     solver = case.get("solver", default={})
     progress.step(f"assembling: {device.mesh.topology.index_map(device.dim).size_global} cells")
+    options = {"degree": solver.get("degree", 1), "solver": solver.get("preset", "auto"),
+               "petsc_options": solver.get("petsc_options")}
+    pumping = case.get("pumping")
     try:
-        problem = SpinChargeProblem(device, materials, boundaries,
-                                    degree=solver.get("degree", 1),
-                                    solver=solver.get("preset", "auto"),
-                                    petsc_options=solver.get("petsc_options"))
+        if pumping:
+            pumped = _pumping_problem(pumping, device, materials, boundaries, options)
+            problem = pumped.problem
+        else:
+            problem = SpinChargeProblem(device, materials, boundaries, **options)
     except (KeyError, ValueError) as exc:
-        raise case.error(("boundaries",), str(exc).strip('"')) from None
+        raise case.error(("pumping" if pumping else "boundaries",), str(exc).strip('"')) from None
     progress.step(f"solving: {problem.num_dofs} unknowns, {problem.solver_preset} solver")
-    sol = problem.solve()
+    extra = {}
+    if pumping:
+        samples = pumping.get("samples", 16)
+        response = pumped.periodic(samples)
+        sol = response.dc
+        extra["pumping"] = {
+            "frequency_Hz": pumping["frequency_Hz"], "cone_angle_deg": pumping["cone_angle_deg"],
+            "samples": samples,
+            "floating_potential_V": {n: response.floating_potential(n) for n in pumped.floating},
+            "spin_current_into_metal_A": response.spin_current_into_metal(pumping["interface"])}
+    else:
+        sol = problem.solve()
     results = {"case": case.data, "case_file": case.path, "ranks": comm.size,
                "mesh": stats, "unknowns": problem.num_dofs, "solver": problem.solver_preset,
                "units": {"current": "A", "V": "V", "R": "Ohm", "spin current": "A "
                          "(charge-current units)", "torque density": "J/m^2"},
-               "base": _measure(case, sol)}
+               "base": _measure(case, sol), **extra}
 
     sweep = case.get("sweep")
     if sweep:

@@ -56,6 +56,10 @@ def test_good_case_parses():
     (('type = "magnetic"', 'type = "magnet"'), r"unknown type 'magnet'; valid: contact, current"),
     (('builder = "layered_box"', 'builder = "box"'), r"unknown builder 'box'; valid: layered_box"),
     (("[materials]", "[material]"), r"unknown key 'material' \(did you mean 'materials'\?\)"),
+    (("[boundaries.xmin]", '[pumping]\ninterface = "zmin"\nfrequency_Hz = 9e9\ncone_angle_deg = 1.0\n'
+      'floating = ["zmin"]\n\n[boundaries.xmin]'), r"\[pumping\.floating\] 'zmin' must be a boundary of type 'contact'"),
+    (("[boundaries.xmin]", '[pumping]\ninterface = "zmin"\nfrequency_Hz = -1.0\ncone_angle_deg = 1.0\n'
+      '\n[boundaries.xmin]'), r"\[pumping\.frequency_Hz\] required, a positive number"),
 ])
 def test_validation_messages_name_key_file_and_line(edit, pattern):
     text = GOOD.replace(*edit)
