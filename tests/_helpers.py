@@ -12,6 +12,28 @@ def l2_norm(expr, dx) -> float:
     return float(np.sqrt(form.mesh.comm.allreduce(val, op=MPI.SUM)))
 
 
+def solve_direct(a, L, bcs, W):
+    """Assemble the bilinear and linear UFL forms with Dirichlet ``bcs`` and solve with the
+    package's checked direct solver; returns the solution Function on ``W``."""
+    from dolfinx.fem import petsc as fpetsc
+    from petsc4py import PETSc
+
+    from kinetics.solve import LinearSolver
+    a_form, L_form = fem.form(a), fem.form(L)
+    A = fpetsc.assemble_matrix(a_form, bcs=bcs)
+    A.assemble()
+    b = fpetsc.assemble_vector(L_form)
+    fpetsc.apply_lifting(b, [a_form], bcs=[bcs])
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    fpetsc.set_bc(b, bcs)
+    uh = fem.Function(W)
+    solver = LinearSolver(W.mesh.comm, "direct")
+    solver.set_operator(A)
+    solver.solve(b, uh.x.petsc_vec)
+    uh.x.scatter_forward()
+    return uh
+
+
 def rates(errors, hs) -> np.ndarray:
     e, h = np.asarray(errors), np.asarray(hs)
     return np.log(e[1:] / e[:-1]) / np.log(h[1:] / h[:-1])

@@ -24,16 +24,20 @@ def assert_picture_not_blank(path: Path):
     assert background < 0.98, f"{path.name} is {background:.1%} background"
 
 
-@pytest.mark.parametrize("ranks", [1, 2])
-@pytest.mark.parametrize("demo", DEMOS, ids=[d.stem for d in DEMOS])
-def test_demo_runs_quick(demo, ranks, tmp_path):
-    out = tmp_path / demo.stem
-    cmd = [sys.executable, str(demo), "--quick", "-o", str(out)]
+def run(cmd: list, ranks: int):
+    """Run ``cmd`` (python3 ...) on ``ranks`` MPI ranks in a clean MPI environment; assert success."""
     if ranks > 1:
         cmd = ["mpirun", "-n", str(ranks)] + cmd
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_COMM", "PMIX", "PMI_"))}
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
     assert res.returncode == 0, res.stderr[-3000:]
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+@pytest.mark.parametrize("demo", DEMOS, ids=[d.stem for d in DEMOS])
+def test_demo_runs_quick(demo, ranks, tmp_path):
+    out = tmp_path / demo.stem
+    run([sys.executable, str(demo), "--quick", "-o", str(out)], ranks)
     results = json.loads((out / "results.json").read_text())
     assert results.get("ranks", ranks) == ranks
     pngs = sorted(out.glob("*.png"))
@@ -49,12 +53,7 @@ CASES = sorted((ROOT / "cases").glob("*.toml"))
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_example_case_runs(case, ranks, tmp_path):
     out = tmp_path / case.stem
-    cmd = [sys.executable, "-m", "kinetics", "run", str(case), "-o", str(out), "-q"]
-    if ranks > 1:
-        cmd = ["mpirun", "-n", str(ranks)] + cmd
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_COMM", "PMIX", "PMI_"))}
-    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
-    assert res.returncode == 0, res.stderr[-3000:]
+    run([sys.executable, "-m", "kinetics", "run", str(case), "-o", str(out), "-q"], ranks)
     results = json.loads((out / "results.json").read_text())
     assert results["ranks"] == ranks
     contacts = results["base"]["contacts"]

@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 import ufl
 from dolfinx import fem, mesh
-from dolfinx.fem import petsc as fpetsc
 from mpi4py import MPI
-from petsc4py import PETSc
 
 import kinetics
 from kinetics.device import layered_box
@@ -17,9 +15,8 @@ from kinetics.physics import gauge
 from kinetics.physics.boundaries import Contact
 from kinetics.physics.spin_charge import BulkCoefficients, bulk_form, covariant_gradient
 from kinetics.problem import SpinChargeProblem
-from kinetics.solve import LinearSolver
 
-from _helpers import l2_norm
+from _helpers import l2_norm, solve_direct
 
 ALPHA = 2e4      # m/s: Rashba coupling; 2 m alpha / hbar ~ 0.35 / nm
 
@@ -80,18 +77,7 @@ def _helix_solution(n, degree, comm=MPI.COMM_WORLD):
     fdim = msh.topology.dim - 1
     left = mesh.locate_entities_boundary(msh, fdim, lambda p: np.isclose(p[0], 0.0))
     bc = fem.dirichletbc(ue, fem.locate_dofs_topological(W, fdim, left))
-    a_form, L_form = fem.form(a), fem.form(L)
-    Amat = fpetsc.assemble_matrix(a_form, bcs=[bc])
-    Amat.assemble()
-    b = fpetsc.assemble_vector(L_form)
-    fpetsc.apply_lifting(b, [a_form], bcs=[[bc]])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fpetsc.set_bc(b, [bc])
-    uh = fem.Function(W)
-    solver = LinearSolver(comm, "direct")
-    solver.set_operator(Amat)
-    solver.solve(b, uh.x.petsc_vec)
-    uh.x.scatter_forward()
+    uh = solve_direct(a, L, [bc], W)
     x = ufl.SpatialCoordinate(msh)
     phi = -(q[0] * x[0] + q[1] * x[1])
     n_ = ufl.as_vector(axis)

@@ -10,15 +10,12 @@ import numpy as np
 import pytest
 import ufl
 from dolfinx import fem, mesh
-from dolfinx.fem import petsc as fpetsc
 from mpi4py import MPI
-from petsc4py import PETSc
 
 from kinetics.physics.spin_charge import (BulkCoefficients, bulk_form, charge_current,
                                           grad3, interface_spin_outflow, spin_current)
-from kinetics.solve import LinearSolver
 
-from _helpers import l2_norm, rates
+from _helpers import l2_norm, solve_direct, rates
 
 AXES = "xy"
 
@@ -77,18 +74,7 @@ def solve_mms(n, degree, comm=MPI.COMM_WORLD):
     ue.interpolate(fem.Expression(ufl.as_vector([Ve, mue[0], mue[1], mue[2]]),
                                   W.element.interpolation_points()))
     bc = fem.dirichletbc(ue, fem.locate_dofs_topological(W, fdim, rest))
-    a_form, L_form = fem.form(a), fem.form(L)
-    Amat = fpetsc.assemble_matrix(a_form, bcs=[bc])
-    Amat.assemble()
-    b = fpetsc.assemble_vector(L_form)
-    fpetsc.apply_lifting(b, [a_form], bcs=[[bc]])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fpetsc.set_bc(b, [bc])
-    uh = fem.Function(W)
-    solver = LinearSolver(comm, "direct")
-    solver.set_operator(Amat)
-    solver.solve(b, uh.x.petsc_vec)
-    uh.x.scatter_forward()
+    uh = solve_direct(a, L, [bc], W)
     eV = l2_norm(uh[0] - Ve, dx)
     emu = l2_norm(ufl.as_vector([uh[1], uh[2], uh[3]]) - mue, dx)
     return eV, emu
