@@ -20,11 +20,15 @@ from pathlib import Path
 
 from kinetics import __version__
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demos"
+#: where the demos are looked for: the source checkout of this package, then ./demos
+DEMO_DIRS = (Path(__file__).resolve().parent.parent / "demos", Path.cwd() / "demos")
 
 
 def _demos() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(DEMO_DIR.glob("*.py"))} if DEMO_DIR.is_dir() else {}
+    for folder in DEMO_DIRS:
+        if folder.is_dir() and any(folder.glob("*.py")):
+            return {p.stem: p for p in sorted(folder.glob("*.py"))}
+    return {}
 
 
 def _first_doc_line(path: Path) -> str:
@@ -58,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if ns.command == "demo":
         demos = _demos()
+        if not demos:
+            return _fail("no demos found: they are the demos/ folder of the source checkout "
+                         f"(looked in {', '.join(str(d) for d in DEMO_DIRS)})", 2)
         if ns.name is None:
             for name, path in demos.items():
                 print(f"{name:24s} {_first_doc_line(path)}")
