@@ -72,6 +72,11 @@ SCHEMA: dict[str, Any] = {
     "sweep": {"interface": str, "planes": list, "steps": int, "directions": list},
     "pumping": {"interface": str, "frequency_Hz": (int, float), "cone_angle_deg": (int, float),
                 "axis": list, "samples": int, "floating": list, "backflow": bool},
+    "texture_pumping": {"frequency_Hz": (int, float), "cone_angle_deg": (int, float),
+                        "axis": list, "wavevector": list, "nu": (int, float), "J": (int, float),
+                        "tau": (int, float), "D": (int, float), "relaxation_time": (int, float),
+                        "reservoirs": list, "E_so": list, "harmonics": int, "samples": int,
+                        "degree": int},
     "solver": {"degree": int, "preset": str, "petsc_options": dict},
     "measure": {"resistance": list, "torque": list, "spin_current": list, "profile": list},
     "output": {"fields": bool, "pictures": bool, "json": bool},
@@ -348,7 +353,8 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
         raise CaseError(f"{path}: invalid TOML: {exc}") from None
     case = Case(data, path, base_dir or Path.cwd(), _Locator(text))
     _check_keys(case, (), data, SCHEMA)
-    for section in ("geometry", "materials"):
+    required = ("geometry",) if "texture_pumping" in data else ("geometry", "materials")
+    for section in required:
         if section not in data:
             raise case.error((section,), f"missing section [{section}]")
     for section, allowed in SCHEMA.items():
@@ -372,7 +378,7 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
                         and layer[1] > 0):
                     raise case.error(("geometry", "layers"), f"each layer is [name, thickness_m"
                                      f"(, cells)] with a positive thickness, got {layer!r}")
-    for region, spec in data["materials"].items():
+    for region, spec in data.get("materials", {}).items():
         if isinstance(spec, dict):
             _check_keys(case, ("materials", region), spec, MATERIAL_KEYS)
         elif not isinstance(spec, str):
@@ -401,6 +407,19 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
         iface = sweep.get("interface")
         if iface is None or data.get("boundaries", {}).get(iface, {}).get("type") != "magnetic":
             raise case.error(("sweep", "interface"), "must name a boundary of type 'magnetic'")
+    texture = data.get("texture_pumping")
+    if texture:
+        for other in ("sweep", "pumping"):
+            if other in data:
+                raise case.error(("texture_pumping",), f"[texture_pumping] is a model of its own: "
+                                 f"remove [{other}]")
+        for key in ("frequency_Hz", "cone_angle_deg", "nu", "tau", "D"):
+            if key not in texture or not texture[key] > 0:
+                raise case.error(("texture_pumping", key), "required, a positive number")
+        if "J" not in texture:
+            raise case.error(("texture_pumping", "J"), "required: the s-d exchange constant (J)")
+        if "axis" in texture:
+            _check_unit_vector(case, ("texture_pumping", "axis"), texture["axis"])
     pumping = data.get("pumping")
     if pumping:
         if sweep:
@@ -410,7 +429,7 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
             raise case.error(("pumping", "interface"), "must name a boundary of type 'magnetic'")
         for key in ("frequency_Hz", "cone_angle_deg"):
             if key not in pumping or not pumping[key] > 0:
-                raise case.error(("pumping", key), f"required, a positive number")
+                raise case.error(("pumping", key), "required, a positive number")
         if "axis" in pumping:
             _check_unit_vector(case, ("pumping", "axis"), pumping["axis"])
         for name in pumping.get("floating", []):

@@ -99,6 +99,40 @@ def _pumping_problem(spec: dict, device, materials, boundaries, options):
                           **options)
 
 
+def _texture_pumping(spec: dict, device, progress) -> dict:
+    """Run the seed-002 model (:mod:`kinetics.physics.texture_pumping`) for the
+    ``[texture_pumping]`` section: a precessing texture (optionally a spin wave), solved in
+    the frequency domain, reported as device integrals over one period."""
+    import math
+
+    from kinetics.physics.texture_pumping import ElectronGas, TexturePumping
+    from kinetics.physics.texture_sources import precessing_texture
+    omega = 2 * math.pi * spec["frequency_Hz"]
+    texture = precessing_texture(axis=tuple(spec.get("axis", (0.0, 0.0, 1.0))),
+                                 cone_angle=math.radians(spec["cone_angle_deg"]), Omega=omega,
+                                 wavevector=tuple(spec.get("wavevector", (0.0, 0.0, 0.0))))
+    gas = ElectronGas(nu=spec["nu"], J=spec["J"], tau=spec["tau"], D=spec["D"])
+    model = TexturePumping(device, gas, texture, degree=spec.get("degree", 1),
+                           relaxation_time=spec.get("relaxation_time", math.inf),
+                           reservoirs=spec.get("reservoirs", ()), E_so=spec.get("E_so"))
+    progress.step("solving the seed-002 model in the frequency domain")
+    response = model.frequency(harmonics=spec.get("harmonics", 1))
+    n = spec.get("samples", 8)
+    times = np.arange(n) / n * 2 * math.pi / omega
+    series = {"rho_s_J_s": [], "torque_J": [], "mu_s_J_m3": []}
+    for t in times:
+        st = response.state(float(t))
+        series["rho_s_J_s"].append(st.integrate(st.rho_s))
+        series["torque_J"].append(st.integrate(st.torque))
+        series["mu_s_J_m3"].append(st.integrate(st.mu_s))
+    out = {"times_s": times, "device_integrals": series,
+           "period_average": {k: np.mean(v, axis=0) for k, v in series.items()},
+           "units": {"rho_s_J_s": "J s (integral of the spin density)",
+                     "torque_J": "J (integral of the torque density)",
+                     "mu_s_J_m3": "J m^3 (integral of the spin accumulation energy)"}}
+    return out
+
+
 def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) -> dict:
     """Run ``case`` and write its outputs to ``outdir``; returns the results dict.
 
@@ -124,6 +158,14 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
     progress.step("meshing")
     device = case.build_device(comm)
     stats = statistics(device)
+    if case.get("texture_pumping"):
+        results = {"case": case.data, "case_file": case.path, "ranks": comm.size, "mesh": stats,
+                   "texture_pumping": _texture_pumping(case.get("texture_pumping"), device,
+                                                       progress),
+                   "wall_time_s": time.perf_counter() - t_start}
+        _write(outdir, comm, lambda tmp: io.write_json(tmp / "results.json", results, comm))
+        progress.step(f"done: {outdir}")
+        return results
     materials = case.materials(device)
     boundaries = case.boundaries(device)
     solver = case.get("solver", default={})
@@ -189,15 +231,36 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
             results["smr_fit_Ohm"] = fit_smr(allm, rxx, rxy)
     results["wall_time_s"] = time.perf_counter() - t_start
 
-    # ------------------------------------------------------------------ write atomically
     output = case.get("output", default={})
+    progress.step("writing results")
+
+    def write(tmp: Path):
+        _write_outputs(tmp, sol, results, output, progress, comm)
+    _write(outdir, comm, write)
+    progress.step(f"done: {outdir}")
+    return results
+
+
+def _write(outdir: Path, comm, writer) -> None:
+    """Call ``writer(tmp)`` on every rank with a fresh temporary sibling folder of ``outdir``
+    and rename it to ``outdir`` when it returns: a failed run leaves nothing."""
     tmp = outdir.parent / f".{outdir.name}.tmp"
     if comm.rank == 0:
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
     comm.barrier()
-    progress.step("writing results")
+    writer(tmp)
+    comm.barrier()
+    if comm.rank == 0:
+        if outdir.exists():
+            shutil.rmtree(outdir)
+        os.replace(tmp, outdir)
+    comm.barrier()
+
+
+def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) -> None:
+    from kinetics import io
     if output.get("fields", True):
         io.write_fields(sol, tmp / "fields.bp")
     if output.get("fields", True) or output.get("pictures", False):
@@ -208,11 +271,3 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
         from kinetics.plot import pictures_from_folder
         progress.step("drawing pictures")
         pictures_from_folder(tmp)
-    comm.barrier()
-    if comm.rank == 0:
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        os.replace(tmp, outdir)
-    comm.barrier()
-    progress.step(f"done: {outdir}")
-    return results

@@ -60,6 +60,8 @@ def test_good_case_parses():
       'floating = ["zmin"]\n\n[boundaries.xmin]'), r"\[pumping\.floating\] 'zmin' must be a boundary of type 'contact'"),
     (("[boundaries.xmin]", '[pumping]\ninterface = "zmin"\nfrequency_Hz = -1.0\ncone_angle_deg = 1.0\n'
       '\n[boundaries.xmin]'), r"\[pumping\.frequency_Hz\] required, a positive number"),
+    (("[boundaries.xmin]", '[texture_pumping]\nfrequency_Hz = 1e10\ncone_angle_deg = 5.0\nJ = 1e-21\n'
+      'tau = 1e-14\nD = 1e-3\n\n[boundaries.xmin]'), r"\[texture_pumping\.nu\] required"),
 ])
 def test_validation_messages_name_key_file_and_line(edit, pattern):
     text = GOOD.replace(*edit)
