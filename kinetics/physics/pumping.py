@@ -235,6 +235,22 @@ class Precession:
                 "mxmdot1": -self.omega * math.sin(th) * math.cos(th) * u}
 
 
+def check_time_function(owner: str, func, period) -> None:
+    """Validate a prescribed field f(t, x) and its optional period (s).
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable.
+    ValueError
+        For a period that is not positive and finite.
+    """
+    if not callable(func):
+        raise TypeError(f"{owner}: func must be callable f(t, x), got {func!r}")
+    if period is not None and not (np.isfinite(period) and period > 0):
+        raise ValueError(f"{owner}: period must be positive (s), got {period}")
+
+
 @dataclasses.dataclass(frozen=True)
 class MagnetizationFunction:
     """A prescribed m(t, x) given by a user function.
@@ -261,10 +277,7 @@ class MagnetizationFunction:
     period: float | None = None
 
     def __post_init__(self):
-        if not callable(self.func):
-            raise TypeError(f"MagnetizationFunction: func must be callable f(t, x), got {self.func!r}")
-        if self.period is not None and not (np.isfinite(self.period) and self.period > 0):
-            raise ValueError(f"MagnetizationFunction: period must be positive (s), got {self.period}")
+        check_time_function("MagnetizationFunction", self.func, self.period)
 
     def ufl(self, t, x):
         """(m, ṁ) as UFL expressions of the Constant ``t`` (s) and the SI coordinate ``x``."""

@@ -104,10 +104,8 @@ class AnalyticTexture:
     period: float | None = None
 
     def __post_init__(self):
-        if not callable(self.func):
-            raise TypeError(f"AnalyticTexture: func must be callable f(t, x), got {self.func!r}")
-        if self.period is not None and not (np.isfinite(self.period) and self.period > 0):
-            raise ValueError(f"AnalyticTexture: period must be positive (s), got {self.period}")
+        from kinetics.physics.pumping import check_time_function
+        check_time_function("AnalyticTexture", self.func, self.period)
 
     def bind(self, device, degree: int = 1) -> BoundTexture:
         """Attach to ``device``: returns a :class:`BoundTexture`."""
