@@ -60,5 +60,8 @@ def test_example_case_runs(case, ranks, tmp_path):
         assert np.isfinite(results["texture_pumping"]["period_average"]["rho_s_J_s"]).all()
         return
     contacts = results["base"]["contacts"]
+    # charge conservation: relative to the largest contact current, with a 1 fA floor for
+    # open-circuit cases (spin pumping) whose currents are zero to round-off
+    largest = max(abs(c["current_A"]) for c in contacts.values())
     assert sum(c["current_A"] for c in contacts.values()) == pytest.approx(
-        0.0, abs=1e-8 * max(abs(c["current_A"]) for c in contacts.values()))
+        0.0, abs=1e-8 * largest + 1e-15)
