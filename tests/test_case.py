@@ -101,6 +101,7 @@ def test_case_run_writes_results_and_matches_across_ranks(tmp_path_factory):
                       Progress(MPI.COMM_SELF, False))
     assert np.allclose(world["sweep"]["alpha"]["resistance_Ohm"]["R"],
                        serial["sweep"]["alpha"]["resistance_Ohm"]["R"], rtol=1e-9)
+    MPI.COMM_WORLD.barrier()   # every rank's own COMM_SELF run has finished writing
     if MPI.COMM_WORLD.rank == 0:
         data = json.loads((base / "world" / "results.json").read_text())
         assert data["ranks"] == MPI.COMM_WORLD.size
