@@ -24,6 +24,7 @@ back (:mod:`kinetics.observables`).  Results do not depend on the mesh unit (tes
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -31,7 +32,8 @@ import numpy as np
 from kinetics.materials import LIBRARY, Material
 from kinetics.physics import boundaries as bc
 from kinetics.physics.spin_charge import BulkCoefficients, bulk_form, interface_spin_outflow
-from kinetics.solve import LinearSolver, choose_preset
+from kinetics import assembly
+from kinetics.solve import LinearSolver, SolverError, choose_preset
 
 __all__ = ["SpinChargeProblem", "Solution"]
 
@@ -81,10 +83,18 @@ class SpinChargeProblem:
         self._build_forms()
         n_dofs = self.W.dofmap.index_map.size_global * 4
         self.solver_preset = choose_preset(solver, n_dofs, device.dim)
+        self._auto_preset = solver == "auto"
         self.petsc_options = dict(petsc_options or {})
         self._solver = None
         self._A = None
         self._operator_dirty = True
+        self.reuse = "auto"
+        self.compact_matrix = True
+        self._interface = None       # Robin (HM|FI) part B of the operator, see _assemble_operator
+        self._recycler = None
+        self._b = self._lift = self._b_fingerprint = None
+        self.timings = {"assemble": 0.0, "interface": 0.0, "setup": 0.0, "solve": 0.0,
+                        "rhs": 0.0}
 
     # ------------------------------------------------------------------ validation
     def _validate(self):
@@ -295,8 +305,192 @@ class SpinChargeProblem:
         self._operator_dirty = True
 
     # ------------------------------------------------------------------ solve
+    #: ``reuse`` modes: "auto" (default) updates only the interface (Robin) part of the
+    #: matrix when a magnetization changes, keeps the preconditioner or factorization and
+    #: starts from the best combination of earlier solutions; "operator" updates the matrix
+    #: the same way but rebuilds the preconditioner and starts from zero; "none" reassembles
+    #: and rebuilds everything for every changed operator.
+    REUSE_MODES = ("auto", "operator", "none")
+
+    def _uniform_frame(self):
+        """The magnetization m̃ = R m shared by all HM|FI interfaces, or None."""
+        frames = []
+        for entry in self._magnets.values():
+            m = entry["m"]
+            if not hasattr(m, "value"):
+                return None
+            v = np.asarray(m.value, dtype=float)
+            cond = entry["condition"]
+            if getattr(cond, "rotation", None) is not None:
+                v = np.asarray(cond.rotation, dtype=float) @ v
+            frames.append(v)
+        if not frames or any(not np.allclose(f, frames[0], atol=1e-12) for f in frames[1:]):
+            return None
+        return frames[0]
+
+    def _spin_isotropic(self) -> bool:
+        """True when the bulk spin operator is the same for the three spin components."""
+        for mat in self.materials.values():
+            kappa = mat.kappa
+            if callable(kappa) or float(kappa) != 0.0 or mat.gauge_field is not None:
+                return False
+        return True
+
+    def _interface_form(self):
+        """The m-dependent (exterior-facet, Robin) part of the operator (compiled once)."""
+        if not hasattr(self, "_interface_form_cache"):
+            self._interface_form_cache = assembly.interface_form(self.a_ufl)
+        return self._interface_form_cache
+
+    def _assemble_interface(self, B=None):
+        return assembly.assemble_interface(self._interface_form(), self.bcs, B)
+
+    def _sweepable(self) -> bool:
+        """Whether solutions can be recycled across magnetization changes."""
+        return (self.reuse == "auto" and bool(self._magnets)
+                and all(hasattr(e["m"], "value") for e in self._magnets.values()))
+
+    #: AMG strength threshold for the iterative presets except on P1 simplices (user
+    #: options win): trilinear hexahedra (bilinear quadrilaterals) of thin layers and P2/P3
+    #: elements have positive off-diagonal couplings that the default threshold 0.25
+    #: mistakes for strong ones (50+ iterations instead of 8 on the benchmark film with
+    #: hexahedra, 56 instead of 16 on the P2 Hall bar of the pt_yig_smr demo).
+    STRONG_THRESHOLD = 0.7
+
+    def _solver_options(self, preset) -> dict:
+        simplex = self.device.mesh.topology.cell_name() in ("interval", "triangle",
+                                                            "tetrahedron")
+        defaults = {}
+        if not (simplex and self.degree == 1):
+            prefixes = {"iterative": ["charge_", "spin_"],
+                        "fieldsplit": [f"fieldsplit_{c}_" for c in range(4)]}.get(preset, [])
+            defaults = {p + "pc_hypre_boomeramg_strong_threshold": self.STRONG_THRESHOLD
+                        for p in prefixes}
+        return {**defaults, **self.petsc_options}
+
+    def _make_solver(self, preset):
+        options = self._solver_options(preset)
+        solver = LinearSolver(self.device.comm, preset, options)
+        if self._interface is not None or preset != "direct":
+            solver.set_block_hints(interface=self._interface, frame=self._uniform_frame(),
+                                   isotropic=self._spin_isotropic())
+        return solver
+
+    def _first_assembly(self):
+        """Assemble ``a_form`` into a compact matrix (:func:`kinetics.assembly.compact_matrix`) when
+        possible, into dolfinx's standard one otherwise."""
+        from dolfinx.fem import petsc as fpetsc
+        A = None
+        if self.compact_matrix and self._spin_isotropic():
+            A = assembly.compact_matrix(self.a_form, self.W, self.device, list(self._magnets))
+        if A is None:
+            A = fpetsc.assemble_matrix(self.a_form, bcs=self.bcs)
+        else:
+            fpetsc.assemble_matrix(A, self.a_form, bcs=self.bcs)
+        A.assemble()
+        return A
+
+    def _assemble_operator(self) -> bool:
+        """Assemble A and, when useful, its interface (Robin) part B: at once for the
+        iterative preconditioner (it resolves the Robin term in the m frame), from the first
+        change of m on for the direct solver (sweeps).
+
+        Returns True when this is a re-assembly, i.e. only a magnetization changed since the
+        preconditioner was built (the only operator change :meth:`set_magnetization` makes).
+        """
+        from dolfinx.fem import petsc as fpetsc
+        from petsc4py import PETSc
+        t0 = time.perf_counter()
+        first = self._A is None
+        if not first and self._interface is not None and self.reuse != "none":
+            # A(m_new) = A(m_old) + B(m_new) − B(m_old): only interface facets are assembled
+            D = self._assemble_interface(self._interface_scratch)
+            D.axpy(-1.0, self._interface, PETSc.Mat.Structure.SAME_NONZERO_PATTERN)
+            self._A.axpy(1.0, D, PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+            self._interface.axpy(1.0, D, PETSc.Mat.Structure.SAME_NONZERO_PATTERN)
+            if self._recycler is not None:
+                self._recycler.operator_changed(D)
+            self._interface_scratch = D
+            self.timings["interface"] += time.perf_counter() - t0
+            return True
+        if first:
+            self._A = self._first_assembly()
+        else:
+            self._A.zeroEntries()
+            fpetsc.assemble_matrix(self._A, self.a_form, bcs=self.bcs)
+            self._A.assemble()
+        if self._recycler is not None:
+            if self.reuse == "auto":
+                self._recycler.refresh(self._A)
+            else:
+                self._recycler.clear()
+        self.timings["assemble"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        if (self.solver_preset != "direct" or (self.reuse != "none" and not first)) and \
+                self._interface_form() is not None:
+            if self._interface is None:
+                self._interface = self._assemble_interface()
+                self._interface_scratch = self._assemble_interface()
+                if self._solver is not None:
+                    self._solver.set_block_hints(interface=self._interface,
+                                                 frame=self._uniform_frame(),
+                                                 isotropic=self._spin_isotropic())
+            elif self.reuse == "none":
+                self._assemble_interface(self._interface)
+        self.timings["interface"] += time.perf_counter() - t0
+        return not first
+
+    def _rhs_depends_on_m(self) -> bool:
+        from ufl.algorithms.analysis import extract_constants
+        ms = [id(e["m"]) for e in self._magnets.values()]
+        return any(id(c) in ms for c in extract_constants(self.L_ufl))
+
+    def _rhs(self, interface_changed: bool):
+        """The right-hand side b.  After a change of m only the interface part of the
+        Dirichlet lifting is recomputed, b += l(m_new) − l(m_old), when nothing else that b
+        depends on changed (:func:`kinetics.assembly.rhs_fingerprint`); otherwise b is assembled afresh."""
+        from dolfinx.fem import petsc as fpetsc
+        from petsc4py import PETSc
+        b = getattr(self, "_b", None)
+        lift = getattr(self, "_lift", None)
+        fingerprint = assembly.rhs_fingerprint(self.L_ufl, self.L_form, self.bcs) if lift is not None else None
+        same = (fingerprint is not None and self._b_fingerprint is not None
+                and fingerprint.shape == self._b_fingerprint.shape
+                and np.array_equal(fingerprint, self._b_fingerprint))
+        if b is not None and lift is not None and interface_changed and same \
+                and self.reuse != "none":
+            new = assembly.interface_lifting(self.L_form, self._interface_form(), self.bcs)
+            b.axpy(1.0, new)
+            b.axpy(-1.0, lift)
+            lift.destroy()
+            self._lift = new
+            fpetsc.set_bc(b, self.bcs)
+            return b
+        if b is not None:
+            b.destroy()
+        if lift is not None:
+            lift.destroy()
+            self._lift = None
+        b = fpetsc.assemble_vector(self.L_form)
+        fpetsc.apply_lifting(b, [self.a_form], bcs=[self.bcs])
+        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        fpetsc.set_bc(b, self.bcs)
+        self._b = b
+        self._b_fingerprint = None
+        if (self._interface is not None and self.reuse != "none"
+                and not self._rhs_depends_on_m()):
+            self._lift = assembly.interface_lifting(self.L_form, self._interface_form(), self.bcs)
+            self._b_fingerprint = assembly.rhs_fingerprint(self.L_ufl, self.L_form, self.bcs)
+        return b
+
     def solve(self) -> "Solution":
         """Assemble (if needed) and solve; return a :class:`Solution`.
+
+        After :meth:`set_magnetization` only the interface part of the matrix is
+        reassembled and (with ``reuse = "auto"``, the default) the preconditioner or the
+        LU factorization of the previous operator is kept, GMRES correcting the difference,
+        starting from the best combination of the earlier solutions.  Every solve still
+        converges to the preset's tolerance and checks its converged reason.
 
         Raises
         ------
@@ -304,29 +498,64 @@ class SpinChargeProblem:
             If PETSc does not converge (with the reason and residual history).
         """
         from dolfinx import fem
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-        comm = self.device.comm
-        if self._solver is None:
-            self._solver = LinearSolver(comm, self.solver_preset, self.petsc_options)
+        if self.reuse not in self.REUSE_MODES:
+            raise ValueError(f"reuse must be one of {self.REUSE_MODES}, got {self.reuse!r}")
+        changed = False
         if self._operator_dirty or self._A is None:
-            if self._A is not None:
-                self._A.zeroEntries()
-                fpetsc.assemble_matrix(self._A, self.a_form, bcs=self.bcs)
-            else:
-                self._A = fpetsc.assemble_matrix(self.a_form, bcs=self.bcs)
-            self._A.assemble()
-            self._solver.set_operator(self._A)
+            changed = self._assemble_operator()
+            if self._solver is None:
+                self._solver = self._make_solver(self.solver_preset)
+            elif changed:
+                self._solver.update_frame(self._uniform_frame())
+            self._solver.set_operator(self._A, keep_preconditioner=(
+                changed and self.reuse == "auto"))
             self._operator_dirty = False
-        b = fpetsc.assemble_vector(self.L_form)
-        fpetsc.apply_lifting(b, [self.a_form], bcs=[self.bcs])
-        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fpetsc.set_bc(b, self.bcs)
+        t0 = time.perf_counter()
+        b = self._rhs(changed)
         uh = fem.Function(self.W, name="u")
-        self._solver.solve(b, uh.x.petsc_vec)
+        x = uh.x.petsc_vec
+        self.timings["rhs"] += time.perf_counter() - t0
+        recycle = self._sweepable()
+        if recycle and self._recycler is None:
+            from kinetics.recycling import SubspaceRecycler
+            self._recycler = SubspaceRecycler()
+        guess = bool(recycle and self._recycler.initial_guess(b, x))
+        setup0, solve0 = (self._solver.timings[k] for k in ("setup", "solve"))
+        try:
+            self._solver.solve(b, x, nonzero_guess=guess)
+        except SolverError:
+            if not (self._auto_preset and self.solver_preset != "direct"
+                    and self.num_dofs <= self.AUTO_FALLBACK_LIMIT):
+                raise
+            self._fallback_to_direct()
+            self._solver.solve(b, x)
+        self.timings["setup"] += self._solver.timings["setup"] - setup0
+        self.timings["solve"] += self._solver.timings["solve"] - solve0
+        if recycle and not (guess and self._solver.iterations == 0):
+            self._recycler.add(self._A, x)    # (a converged initial guess is in the span)
         uh.x.scatter_forward()
-        b.destroy()
         return Solution(self, uh, iterations=self._solver.iterations)
+
+    #: With ``solver="auto"``, a failed iterative solve is repeated with MUMPS up to this size.
+    AUTO_FALLBACK_LIMIT = 400_000
+
+    def _fallback_to_direct(self):
+        import warnings
+        warnings.warn(f"the iterative solver did not converge on this problem "
+                      f"({self.num_dofs} unknowns); falling back to the direct solver (MUMPS)",
+                      RuntimeWarning, stacklevel=3)
+        self._solver.destroy()
+        self.solver_preset = "direct"
+        keep = ("mat_mumps", "pc_factor", "ksp_view", "ksp_monitor")
+        self._solver = LinearSolver(self.device.comm, "direct",
+                                    {k: v for k, v in self.petsc_options.items()
+                                     if k.startswith(keep)})
+        self._solver.set_operator(self._A)
+
+    @property
+    def solver(self):
+        """The :class:`kinetics.solve.LinearSolver` (None before the first solve)."""
+        return self._solver
 
     @property
     def num_dofs(self) -> int:

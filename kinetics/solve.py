@@ -1,30 +1,64 @@
-"""PETSc solver presets and a linear solve that checks its converged reason.
+"""PETSc solver presets and checked solves (the block preconditioner is in :mod:`kinetics.block_pc`).
 
-Presets (overridable by any PETSc option, e.g. ``{"ksp_rtol": 1e-12}``):
+Presets (each overridable by any PETSc option, e.g. ``{"ksp_rtol": 1e-12}``):
 
 ``direct``
-    LU factorization with MUMPS: robust for small and 2D problems and for sweeps (the
-    factorization is reused while the operator is unchanged).
+    LU factorization with MUMPS.  Robust; fast for 1D/2D and small 3D problems.  In sweeps
+    (:meth:`LinearSolver.set_operator` with ``keep_preconditioner=True``) the factorization of
+    an earlier operator is kept and used as the preconditioner of GMRES for the new one, so a
+    36-direction SMR scan costs one factorization plus cheap triangular solves.
 ``iterative``
-    GMRES preconditioned by a two-field block (PETSc fieldsplit) preconditioner: the charge
-    field V (block 0) and the spin field μ_s (blocks 1-3 of the interleaved 4-vector),
-    each with algebraic multigrid (hypre BoomerAMG).  The Robin (G_r, G_i) and gauge terms
-    make the system non-symmetric, so GMRES, not CG.
+    GMRES preconditioned by :class:`kinetics.block_pc.SpinChargePC`, a block
+    preconditioner for the interleaved 4-vector u = (V, μx, μy, μz): one algebraic
+    multigrid (hypre BoomerAMG) for the charge block and scalar AMGs for the spin block, composed multiplicatively (charge first, then
+    spin with the charge-to-spin coupling of the residual).  The spin AMGs act on the spin
+    components in the frame of the interface magnetization m (along m and transverse to
+    it), where the Robin mixing term G_r(μ − (m·μ)m) is diagonal, so its coupling costs no
+    iterations; their hierarchies do not depend on the direction of m, so a preconditioner
+    built once serves a whole angular sweep.  Iteration counts are independent of the mesh
+    size (≈ 6-8 to rtol 1e-10, see benchmarks/RESULTS.md).
+``fieldsplit``
+    The same idea expressed with PETSc options only (PCFIELDSPLIT, multiplicative over the
+    four scalar fields, BoomerAMG on each): no Python preconditioner, ~1.3x slower.
 ``auto``
-    ``direct`` below 200 000 unknowns or in 2D/1D, ``iterative`` above.
+    ``direct`` for 1D problems, 2D problems below 100 000 unknowns and 3D problems below
+    8 000 unknowns, ``iterative`` otherwise (:data:`AUTO_DIRECT_LIMITS`).  MUMPS fills in
+    badly in 3D (this build orders with PORD): 0.4 s at 9·10³ unknowns, 2 s at 2·10⁴,
+    minutes at 1.5·10⁵, against 0.06, 0.13 and 1 s for ``iterative``.  When an ``auto``
+    iterative solve fails, :class:`~kinetics.problem.SpinChargeProblem` repeats it with
+    MUMPS (up to 400 000 unknowns) after a warning.
+
+Options of the block preconditioner (with the solver's options prefix): ``charge_*`` and
+``spin_*`` configure the sub-preconditioners (default ``pc_type hypre``, ``pc_hypre_type
+boomeramg``; e.g. ``{"spin_pc_type": "gamg"}``), ``block_composition`` is ``multiplicative``
+(default) or ``additive``, ``block_spin`` is ``auto`` (frame when a uniform m is known,
+else one AMG for the average of the three spin blocks), ``frame`` or ``average``.
 
 Every solve checks ``KSP.getConvergedReason()`` and raises :class:`SolverError` with the
 reason name and the residual history when it is negative; a solution with NaN or Inf
-raises too.  Nothing downstream writes a result from a failed solve.
+raises too.  Nothing downstream writes a result from a failed solve.  A solve with a kept
+(reused) preconditioner that does not converge is repeated with a fresh one before any
+error is raised.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 
-__all__ = ["PRESETS", "SolverError", "LinearSolver", "choose_preset"]
+from kinetics.block_pc import SpinChargePC
+
+__all__ = ["PRESETS", "SolverError", "LinearSolver", "choose_preset", "AUTO_DIRECT_LIMITS"]
+
+_KRYLOV = {
+    "ksp_type": "gmres",
+    "ksp_gmres_restart": 100,
+    "ksp_rtol": 1e-10,
+    "ksp_atol": 1e-30,
+    "ksp_max_it": 1000,
+}
 
 PRESETS: dict[str, dict] = {
     "direct": {
@@ -33,26 +67,27 @@ PRESETS: dict[str, dict] = {
         "pc_factor_mat_solver_type": "mumps",
     },
     "iterative": {
-        "ksp_type": "gmres",
-        "ksp_gmres_restart": 300,
-        "ksp_rtol": 1e-10,
-        "ksp_atol": 1e-30,
-        "ksp_max_it": 3000,
+        **_KRYLOV,
+        "pc_type": "python",
+        "pc_python_type": "kinetics.block_pc.SpinChargePC",
+    },
+    "fieldsplit": {
+        **_KRYLOV,
         "pc_type": "fieldsplit",
         "pc_fieldsplit_type": "multiplicative",
         "pc_fieldsplit_block_size": 4,
-        "pc_fieldsplit_0_fields": "0",
-        "pc_fieldsplit_1_fields": "1,2,3",
-        "fieldsplit_0_ksp_type": "preonly",
-        "fieldsplit_0_pc_type": "hypre",
-        "fieldsplit_0_pc_hypre_type": "boomeramg",
-        "fieldsplit_1_ksp_type": "preonly",
-        "fieldsplit_1_pc_type": "hypre",
-        "fieldsplit_1_pc_hypre_type": "boomeramg",
-        "fieldsplit_1_pc_hypre_boomeramg_nodal_coarsen": 6,
-        "fieldsplit_1_pc_hypre_boomeramg_vec_interp_variant": 3,
+        **{f"pc_fieldsplit_{i}_fields": str(i) for i in range(4)},
+        **{f"fieldsplit_{i}_{k}": v for i in range(4)
+           for k, v in (("ksp_type", "preonly"), ("pc_type", "hypre"),
+                        ("pc_hypre_type", "boomeramg"))},
     },
 }
+
+#: ``auto`` uses ``direct`` below these sizes (unknowns) per topological dimension.
+AUTO_DIRECT_LIMITS = {1: 10**9, 2: 100_000, 3: 8_000}
+
+#: Krylov settings of a solve that reuses an LU factorization of an earlier operator.
+_REUSE_LU = {"type": "gmres", "restart": 30, "rtol": 1e-12, "max_it": 60}
 
 _counter = itertools.count()
 
@@ -75,7 +110,7 @@ class SolverError(RuntimeError):
 
 
 def choose_preset(name: str, num_dofs: int, tdim: int) -> str:
-    """Resolve ``"auto"`` to a concrete preset name.
+    """Resolve ``"auto"`` to a concrete preset name (see the module docstring).
 
     Raises
     ------
@@ -83,7 +118,7 @@ def choose_preset(name: str, num_dofs: int, tdim: int) -> str:
         For an unknown preset name (the message lists the valid ones).
     """
     if name == "auto":
-        return "direct" if (tdim < 3 or num_dofs < 200_000) else "iterative"
+        return "direct" if num_dofs < AUTO_DIRECT_LIMITS.get(tdim, 0) else "iterative"
     if name not in PRESETS:
         raise ValueError(f"unknown solver preset '{name}'; valid: auto, {', '.join(PRESETS)}")
     return name
@@ -96,6 +131,57 @@ def _reason_name(value: int) -> str:
     return names.get(value, str(value))
 
 
+# ---------------------------------------------------------------------------- convergence
+class _RhsRelativeTest:
+    """PETSc's default convergence test (||r|| ≤ max(rtol ||B b||, atol), divergence when
+    ||r|| > dtol ||B b|| or NaN), with the reference ||B b|| remembered: a solve with a
+    kept preconditioner and a nonzero initial guess then needs no extra preconditioner
+    application to compute it (PETSc's default does one).  The reference is taken from the
+    zero-guess initial residual of a fresh solve, or computed once when there is none."""
+
+    def __init__(self):
+        self.reference = None
+        self.bnorm = None
+        self.cached = False        # set by LinearSolver: the stored reference may be used
+
+    def __call__(self, ksp, its, rnorm):
+        from petsc4py import PETSc
+        R = PETSc.KSP.ConvergedReason
+        if its == 0:
+            bnorm = ksp.getRhs().norm()
+            same_rhs = self.bnorm is not None and abs(bnorm - self.bnorm) <= 1e-6 * self.bnorm
+            if not (self.cached and self.reference is not None and same_rhs):
+                self._reference(ksp, rnorm)
+                self.bnorm = bnorm
+        rtol, atol, dtol, _ = ksp.getTolerances()
+        ref = self.reference
+        if not np.isfinite(rnorm):
+            return R.DIVERGED_NANORINF
+        if rnorm <= atol:
+            return R.CONVERGED_ATOL
+        if rnorm <= rtol * ref:
+            return R.CONVERGED_RTOL
+        if its > 0 and rnorm > dtol * ref:
+            return R.DIVERGED_DTOL
+        return R.ITERATING
+
+    def _reference(self, ksp, rnorm):
+        from petsc4py import PETSc
+        if not ksp.getInitialGuessNonzero():
+            self.reference = rnorm            # r0 = B b (or b): no extra work
+            return
+        b = ksp.getRhs()
+        if ksp.getPCSide() == PETSc.PC.Side.LEFT and \
+                ksp.getNormType() == PETSc.KSP.NormType.PRECONDITIONED:
+            w = b.duplicate()
+            ksp.getPC().apply(b, w)
+            self.reference = w.norm()
+            w.destroy()
+        else:
+            self.reference = b.norm()
+
+
+# ---------------------------------------------------------------------------- solver
 class LinearSolver:
     """A PETSc KSP configured from a preset plus user options, with checked solves.
 
@@ -104,9 +190,21 @@ class LinearSolver:
     comm:
         MPI communicator.
     preset:
-        ``"direct"`` or ``"iterative"`` (see module docstring).
+        ``"direct"``, ``"iterative"`` or ``"fieldsplit"`` (see the module docstring).
     options:
         Extra PETSc options (without prefix) that override the preset.
+
+    Attributes
+    ----------
+    iterations:
+        Iterations of the last solve (1 for a fresh direct solve).
+    reused:
+        Whether the last solve kept the preconditioner (factorization) of an earlier operator.
+    setups:
+        Number of preconditioner (factorization) set-ups so far.
+    timings:
+        Seconds spent in preconditioner set-up (``"setup"``) and in Krylov iterations
+        (``"solve"``), accumulated over all solves.
     """
 
     def __init__(self, comm, preset: str = "direct", options: dict | None = None):
@@ -121,17 +219,111 @@ class LinearSolver:
             opts[self.prefix + k] = v
         self.ksp = PETSc.KSP().create(comm)
         self.ksp.setOptionsPrefix(self.prefix)
-        self._history = True
         self.iterations = 0
+        self.reused = False
+        self.setups = 0
+        self.timings = {"setup": 0.0, "solve": 0.0}
+        self._A = None
+        self._hints = None
+        self._configured = False
+        self._pc_valid = False       # a PC exists for some earlier operator
+        self._keep = False           # keep it for the next solve
+        self._fresh_cost = 0.0         # seconds of the last fresh set-up + solve
+        self._test = None              # convergence test (see _RhsRelativeTest)
+        self._test_valid = False
+        self._custom_test = any(k.startswith("ksp_converged") or k == "ksp_norm_type"
+                                for k in self.options)
+        self._stale = False
 
-    def set_operator(self, A):
-        """Set (or reset, after reassembly) the operator; the preconditioner is rebuilt."""
+    # -- configuration ------------------------------------------------------------------
+    def set_block_hints(self, *, interface=None, frame=None, isotropic: bool = False):
+        """Structure of the spin-charge operator for the ``iterative`` preconditioner.
+
+        Parameters
+        ----------
+        interface:
+            The assembled Robin (HM|FI) part of the operator, or None.
+        frame:
+            The uniform interface magnetization m (3-vector), or None.
+        isotropic:
+            True when the bulk spin operator is the same for the three spin components
+            (no spin swapping, no gauge field): one diagonal block is extracted, not three.
+        """
+        self._hints = {"interface": interface, "frame": frame, "isotropic": bool(isotropic)}
+        ctx = self._pc_context()
+        if ctx is not None:
+            self._apply_hints(ctx)
+
+    def _pc_context(self):
+        pc = self.ksp.getPC()
+        if pc.getType() != "python":
+            return None
+        try:
+            ctx = pc.getPythonContext()
+        except Exception:  # noqa: BLE001 - no context yet
+            return None
+        return ctx if isinstance(ctx, SpinChargePC) else None
+
+    def _apply_hints(self, ctx):
+        if self._hints is None:
+            return
+        ctx.spin_charge = True
+        ctx.interface = self._hints["interface"]
+        ctx.isotropic = self._hints["isotropic"]
+        ctx.update_frame(self._hints["frame"])
+
+    @property
+    def base_ksp_type(self) -> str:
+        return str(self.options.get("ksp_type", "gmres"))
+
+    def set_operator(self, A, *, keep_preconditioner: bool = False):
+        """Set (or reset, after reassembly or an in-place update) the operator.
+
+        With ``keep_preconditioner`` the preconditioner (or LU factorization) built for an
+        earlier operator is kept for the next solve, which then iterates (GMRES) to the
+        preset's tolerance on the new operator; it is rebuilt automatically when such a
+        solve fails or needs many more iterations than a fresh one.  Otherwise it is
+        rebuilt on the next solve.
+        """
+        self._A = A
         self.ksp.setOperators(A)
-        self.ksp.setFromOptions()
-        self.ksp.setConvergenceHistory()
+        if not self._configured:
+            self.ksp.setFromOptions()
+            self.ksp.setConvergenceHistory()
+            ctx = self._pc_context()
+            if ctx is not None:
+                self._apply_hints(ctx)
+            self._configured = True
+        self._keep = bool(keep_preconditioner) and self._pc_valid and not self._stale
 
-    def solve(self, b, x):
-        """Solve A x = b in place.
+    def _configure_ksp(self, reuse: bool, nonzero_guess: bool):
+        """Fresh solves use the preset as configured; a kept LU factorization becomes the
+        preconditioner of GMRES (same convergence test as the iterative preset: the
+        preconditioned residual, here ≈ the error, below ``_REUSE_LU["rtol"]``)."""
+        from petsc4py import PETSc
+        ksp = self.ksp
+        ksp.getPC().setReusePreconditioner(reuse)
+        if self.base_ksp_type == "preonly":
+            if reuse:
+                ksp.setType(_REUSE_LU["type"])
+                ksp.setGMRESRestart(_REUSE_LU["restart"])
+                ksp.setTolerances(rtol=_REUSE_LU["rtol"], atol=1e-50, max_it=_REUSE_LU["max_it"])
+            else:
+                ksp.setType(PETSc.KSP.Type.PREONLY)
+                nonzero_guess = False
+        ksp.setInitialGuessNonzero(nonzero_guess)
+        if ksp.getType() in ("gmres", "fgmres") and not self._custom_test:
+            if self._test is None:
+                self._test = _RhsRelativeTest()
+                ksp.setConvergenceTest(self._test)
+            # the reference ||B b|| of the last solve holds while the preconditioner is kept
+            self._test.cached = reuse and self._test_valid
+            self._test_valid = True
+        else:       # a direct solve: a new factorization, the reference is stale
+            self._test_valid = False
+
+    def solve(self, b, x, *, nonzero_guess: bool = False):
+        """Solve A x = b in place (x holds the initial guess when ``nonzero_guess``).
 
         Raises
         ------
@@ -139,36 +331,101 @@ class LinearSolver:
             When the KSP reports divergence (negative converged reason), when the
             factorization or preconditioner fails, or when x contains NaN/Inf.
         """
+        if self._A is None:
+            raise RuntimeError("LinearSolver.solve called before set_operator")
+        keep, self._keep = self._keep, False
+        if keep:
+            x0 = x.copy() if nonzero_guess else None
+            t0 = time.perf_counter()
+            reason = self._run(b, x, reuse=True, nonzero_guess=nonzero_guess)
+            if reason > 0:
+                self.reused = True
+                # converged; rebuild before the next solve when that would have been cheaper
+                if time.perf_counter() - t0 > self._fresh_cost:
+                    self._stale = True
+                if x0 is not None:
+                    x0.destroy()
+                self._check_finite(x)
+                return x
+            # the kept preconditioner failed: rebuild and start again
+            if x0 is not None:
+                x0.copy(x)
+                x0.destroy()
+        self.reused = False
+        t0 = time.perf_counter()
+        reason = self._run(b, x, reuse=False, nonzero_guess=nonzero_guess)
+        self._fresh_cost = time.perf_counter() - t0
+        self._stale = False
+        if reason < 0:
+            self._raise(reason)
+        self._check_finite(x)
+        return x
+
+    def _run(self, b, x, *, reuse: bool, nonzero_guess: bool) -> int:
         from petsc4py import PETSc
+        self._configure_ksp(reuse, nonzero_guess)
+        pc = self.ksp.getPC()
         try:
+            if not reuse:
+                t0 = time.perf_counter()
+                self.ksp.setUp()
+                pc.setUp()
+                self.ksp.setUpOnBlocks()
+                self.timings["setup"] += time.perf_counter() - t0
+                self.setups += 1
+                self._pc_valid = True
+            t0 = time.perf_counter()
             self.ksp.solve(b, x)
+            self.timings["solve"] += time.perf_counter() - t0
         except PETSc.Error as exc:  # e.g. MUMPS factorization error
+            self._pc_valid = False
+            if reuse:
+                return -1
             raise SolverError(f"PETSc solve failed ({self.preset} preset): {exc}",
                               reason="PETSC_ERROR") from exc
-        reason = self.ksp.getConvergedReason()
-        history = list(np.asarray(self.ksp.getConvergenceHistory()))
         self.iterations = self.ksp.getIterationNumber()
-        if reason < 0:
-            name = _reason_name(reason)
-            pc_reason = ""
-            try:
-                failed = self.ksp.getPC().getFailedReason()
-                pc_reason = f", PC failure reason {failed}" if failed else ""
-            except AttributeError:  # older petsc4py
-                pass
-            tail = ", ".join(f"{r:.3e}" for r in history[-5:])
-            raise SolverError(
-                f"linear solve did not converge: KSP reason {name} ({reason}){pc_reason} after "
-                f"{self.iterations} iterations with the '{self.preset}' preset; last residuals: "
-                f"[{tail}]. Try the 'direct' preset or adjust PETSc options.",
-                reason=name, residuals=history)
+        if self.base_ksp_type == "preonly" and not reuse:
+            self.iterations = max(self.iterations, 1)
+        return self.ksp.getConvergedReason()
+
+    def _raise(self, reason):
+        history = list(np.asarray(self.ksp.getConvergenceHistory()))
+        name = _reason_name(reason)
+        pc_reason = ""
+        try:
+            failed = self.ksp.getPC().getFailedReason()
+            pc_reason = f", PC failure reason {failed}" if failed else ""
+        except AttributeError:  # older petsc4py
+            pass
+        tail = ", ".join(f"{r:.3e}" for r in history[-5:])
+        raise SolverError(
+            f"linear solve did not converge: KSP reason {name} ({reason}){pc_reason} after "
+            f"{self.iterations} iterations with the '{self.preset}' preset; last residuals: "
+            f"[{tail}]. Try the 'direct' preset or adjust PETSc options.",
+            reason=name, residuals=history)
+
+    def _check_finite(self, x):
+        from petsc4py import PETSc
         x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
         local = x.getArray(readonly=True)
         bad = int(np.count_nonzero(~np.isfinite(local)))
         if x.getComm().tompi4py().allreduce(bad) > 0:
             raise SolverError("linear solve produced NaN/Inf values (singular operator? check "
                               "that a contact fixes the potential)", reason="NAN")
-        return x
+
+    def update_frame(self, m):
+        """Tell the block preconditioner the new magnetization direction (sweeps)."""
+        if self._hints is not None:
+            self._hints["frame"] = None if m is None else np.asarray(m, dtype=float)
+        ctx = self._pc_context()
+        if ctx is not None:
+            ctx.update_frame(m)
 
     def destroy(self):
+        """Free the KSP and remove this solver's options from the PETSc database."""
+        from petsc4py import PETSc
         self.ksp.destroy()
+        opts = PETSc.Options()
+        for name in list(opts.getAll()):
+            if name.startswith(self.prefix):
+                opts.delValue(name)
