@@ -24,8 +24,10 @@ def interface_form(a_ufl):
     a compiled dolfinx form, or None when there are none."""
     import ufl
     from dolfinx import fem
+
+    from kinetics.jit import jit_options
     facet = [i for i in a_ufl.integrals() if i.integral_type() == "exterior_facet"]
-    return fem.form(ufl.Form(facet)) if facet else None
+    return fem.form(ufl.Form(facet), jit_options=jit_options()) if facet else None
 
 
 def assemble_interface(form, bcs, B=None):

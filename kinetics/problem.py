@@ -33,6 +33,7 @@ from kinetics.materials import LIBRARY, Material
 from kinetics.physics import boundaries as bc
 from kinetics.physics.spin_charge import BulkCoefficients, bulk_form, interface_spin_outflow
 from kinetics import assembly
+from kinetics.jit import jit_options
 from kinetics.solve import LinearSolver, SolverError, choose_preset
 
 __all__ = ["SpinChargeProblem", "Solution"]
@@ -253,8 +254,8 @@ class SpinChargeProblem:
                         self.bcs.append(fem.dirichletbc(np.float64(0.0), dofs_c, self.W.sub(c)))
             # Insulator and FloatingProbe: natural conditions, nothing to add
         self.a_ufl, self.L_ufl = a, rhs
-        self.a_form = fem.form(a)
-        self.L_form = fem.form(rhs)
+        self.a_form = fem.form(a, jit_options=jit_options())
+        self.L_form = fem.form(rhs, jit_options=jit_options())
 
     def _magnetization(self, cond: bc.MagneticInterface):
         m = cond.m
