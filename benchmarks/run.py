@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from worker import PARAM_CASES, unknowns_for  # noqa: E402
+from worker import unknowns_for  # noqa: E402
 
 QUICK = {"sizes": [0.75, 1.0, 1.5, 2.0], "params_k": 1.0, "sweep_k": 1.5, "sweep_2d_k": 1.5,
          "scaling_k": 2.0, "profile_h": 25e-9}
@@ -114,7 +114,7 @@ def part_profile(cfg, ranks):
     out = []
     for n, cold in ((1, True), (1, False), (ranks, False)):
         log(f"  profile: {n} rank(s), {'cold' if cold else 'warm'} JIT cache")
-        cmd = [sys.executable, str(HERE / "profile.py"), "--json", "--degree", "2"]
+        cmd = [sys.executable, str(HERE / "profile_run.py"), "--json", "--degree", "2"]
         cmd += ["--h", str(cfg["profile_h"])] + (["--cold"] if cold else [])
         if n > 1:
             cmd = ["mpirun", "-n", str(n)] + cmd
@@ -325,7 +325,7 @@ def write_report(data, out: Path):
                                                               "solve")) for r in prof])
         rows.append(["total"] + [fmt(r["total"], 2) for r in prof])
         lines += ["## Where the time goes: the demo's Hall bar (profiling)", "",
-                  f"benchmarks/profile.py: the pt_yig_smr Hall bar (400 nm, 4 nm Pt, P2, "
+                  f"benchmarks/profile_run.py: the pt_yig_smr Hall bar (400 nm, 4 nm Pt, P2, "
                   f"{prof[0]['unknowns']:,} unknowns, preset `{prof[0]['preset']}`), seconds; "
                   "`cold`: empty JIT cache (the first run on a machine).  See "
                   "docs/performance.md.", "", table(head, rows), ""]

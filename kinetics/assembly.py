@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["interface_form", "assemble_interface", "compact_matrix", "interface_lifting",
-           "rhs_fingerprint"]
+           "rhs_fingerprint", "diagonal_blocks"]
 
 
 def interface_form(a_ufl):
@@ -180,3 +180,69 @@ def rhs_fingerprint(L_ufl, L_form, bcs):
         if value is not None:
             parts.append(np.atleast_1d(np.asarray(value, dtype=float)).ravel())
     return np.concatenate(parts)
+
+
+def diagonal_blocks(W, bulk, dirichlet_facets, *, spin_components=(0, 1, 2)):
+    """The charge block and the (averaged) spin block of the bulk operator, assembled as
+    scalar matrices on the nodes of W, for the block preconditioner
+    (:class:`kinetics.block_pc.SpinChargePC`), so that the full operator need not be an
+    AIJ matrix from which they are extracted (a BAIJ matrix assembles 2-3x faster).
+
+    Parameters
+    ----------
+    W:
+        The blocked space (V, μx, μy, μz), block size 4.
+    bulk:
+        ``bulk(V, mu, v, w)`` -> the UFL bulk form of the problem (all regions, cell
+        integrals only: :func:`kinetics.physics.spin_charge.bulk_form` summed).
+    dirichlet_facets:
+        ``{"charge": facets, "spin": facets}``: facets (local indices, dimension d-1)
+        where V, respectively all three spin components, are prescribed; those rows and
+        columns get the unit diagonal the full operator has.
+    spin_components:
+        Spin components whose diagonal blocks are averaged (one suffices for a
+        spin-isotropic bulk).
+
+    Returns
+    -------
+    dict
+        ``{"charge": Mat, "spin": Mat}`` (PETSc AIJ, the numbering of W's nodes), or None
+        when the collapsed scalar space does not share W's node numbering (then the
+        preconditioner extracts the blocks from an AIJ operator instead).
+    """
+    import ufl
+    from dolfinx import fem
+    from dolfinx.fem import petsc as fpetsc
+    from mpi4py import MPI
+
+    from kinetics.jit import jit_options
+    if W.dofmap.index_map_bs != 4:
+        return None
+    Q, maps = W.sub(0).collapse()
+    n = Q.dofmap.index_map.size_local + Q.dofmap.index_map.num_ghosts
+    same = np.array_equal(np.asarray(maps), 4 * np.arange(n))
+    if not Q.mesh.comm.allreduce(same, op=MPI.LAND):
+        return None
+    s, r = ufl.TrialFunction(Q), ufl.TestFunction(Q)
+    zero = ufl.as_vector([0 * s, 0 * s, 0 * s])
+    zero_t = ufl.as_vector([0 * r, 0 * r, 0 * r])
+
+    def along(f, c):
+        return ufl.as_vector([f if k == c else 0 * f for k in range(3)])
+
+    charge = bulk(s, zero, r, zero_t)
+    spin = sum(bulk(0 * s, along(s, c), 0 * r, along(r, c)) for c in spin_components)
+    spin = (1.0 / len(spin_components)) * spin
+    fdim = Q.mesh.topology.dim - 1
+    out = {}
+    for name, form in (("charge", charge), ("spin", spin)):
+        dofs = fem.locate_dofs_topological(Q, fdim, dirichlet_facets[name])
+        bcs = [fem.dirichletbc(np.float64(0.0), dofs, Q)]
+        compiled = fem.form(form, jit_options=jit_options())
+        # both blocks live on the same cells: one sparsity pattern serves both
+        M = fpetsc.create_matrix(compiled) if not out else out["charge"].duplicate()
+        M.zeroEntries()
+        fpetsc.assemble_matrix(M, compiled, bcs=bcs)
+        M.assemble()
+        out[name] = M
+    return out

@@ -69,14 +69,17 @@ def _interface_combination(B, weights):
 class SpinChargePC:
     """Block preconditioner for u = (V, μx, μy, μz) (a petsc4py ``python`` PC context).
 
-    Built from the preconditioning matrix P (block size 4) and two optional hints that
+    Built from the preconditioning matrix P (block size 4) and optional hints that
     :class:`kinetics.problem.SpinChargeProblem` provides through
-    :meth:`LinearSolver.set_block_hints`:
+    :meth:`kinetics.solve.LinearSolver.set_block_hints`:
 
     ``interface``
-        The assembled HM|FI (Robin) part B of the operator (same layout as P).
+        The assembled HM|FI (Robin) part B of the operator (AIJ, same layout as P).
     ``frame``
         The (uniform) magnetization m seen at the interface(s), or None.
+    ``blocks``
+        The bulk charge block and bulk spin block S0 assembled as scalar matrices; when
+        given, nothing is extracted from P (which may then be BAIJ).
 
     Charge block: P_VV.  Spin blocks: S0 = (1/3) Σ_a (P_aa − B_aa), the bulk spin operator
     (identical for the three components when the bulk is spin-isotropic), plus the Robin
@@ -94,6 +97,7 @@ class SpinChargePC:
         self.composition = "multiplicative"
         self.spin_mode = "auto"
         self.isotropic = False
+        self.blocks = None
         self._pcs: list = []
         self._mats: list = []
         self._frame_rows = None
@@ -167,26 +171,32 @@ class SpinChargePC:
     def _setup_spin_charge(self, pc, P):
         from petsc4py import PETSc
         SUB = PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN
-        iss = [_component_is(P, c, 4) for c in range(4)]
-        V = P.createSubMatrix(iss[0], iss[0])
         B = self.interface
-        comps = (1,) if self.isotropic else (1, 2, 3)
-        base = None
-        for c in comps:
-            blk = P.createSubMatrix(iss[c], iss[c])
-            if base is None:
-                base = blk
-            else:
-                base.axpy(1.0, blk, SUB)
-                blk.destroy()
-        if len(comps) > 1:
-            base.scale(1.0 / len(comps))
-        for i in iss:
-            i.destroy()
-        # the bulk spin block is base − (Robin part of the extracted diagonal blocks)
         bulk = np.zeros((3, 3))
-        for c in comps:
-            bulk[c - 1, c - 1] = 1.0 / len(comps)
+        if self.blocks is not None:
+            # bulk blocks assembled from scalar forms (the operator may be BAIJ)
+            V = self.blocks["charge"].copy()
+            base = self.blocks["spin"].copy()
+        else:
+            # extracted from the (AIJ) operator: they include the Robin diagonal blocks
+            iss = [_component_is(P, c, 4) for c in range(4)]
+            V = P.createSubMatrix(iss[0], iss[0])
+            comps = (1,) if self.isotropic else (1, 2, 3)
+            base = None
+            for c in comps:
+                blk = P.createSubMatrix(iss[c], iss[c])
+                if base is None:
+                    base = blk
+                else:
+                    base.axpy(1.0, blk, SUB)
+                    blk.destroy()
+            if len(comps) > 1:
+                base.scale(1.0 / len(comps))
+            for i in iss:
+                i.destroy()
+            # the bulk spin block is base − (Robin part of the extracted diagonal blocks)
+            for c in comps:
+                bulk[c - 1, c - 1] = 1.0 / len(comps)
         use_frame = (self.spin_mode in ("auto", "frame") and self.frame is not None
                      and B is not None)
         if self.spin_mode == "frame" and not use_frame:

@@ -90,7 +90,8 @@ class SpinChargeProblem:
         self._A = None
         self._operator_dirty = True
         self.reuse = "auto"
-        self.compact_matrix = True
+        self.matrix_type = "auto"
+        self._blocks = None          # scalar charge/spin blocks for the preconditioner
         self._interface = None       # Robin (HM|FI) part B of the operator, see _assemble_operator
         self._recycler = None
         self._b = self._lift = self._b_fingerprint = None
@@ -215,6 +216,7 @@ class SpinChargeProblem:
         rhs = ufl.inner(self._constant(0.0), v) * self.dx
         scale_G = self.L / self.sigma0
         self.bcs = []
+        self._dirichlet_facets = {"charge": [], "spin": []}
         self._magnets: dict[str, dict] = {}
         fdim = dev.dim - 1
         for cond in self.boundaries:
@@ -248,11 +250,16 @@ class SpinChargeProblem:
                 facets = dev.facet_tags.find(tag)
                 dofs = fem.locate_dofs_topological(self.W.sub(0), fdim, facets)
                 self.bcs.append(fem.dirichletbc(np.float64(cond.V), dofs, self.W.sub(0)))
+                self._dirichlet_facets["charge"].append(facets)
                 if cond.spin == "reservoir":
+                    self._dirichlet_facets["spin"].append(facets)
                     for c in (1, 2, 3):
                         dofs_c = fem.locate_dofs_topological(self.W.sub(c), fdim, facets)
                         self.bcs.append(fem.dirichletbc(np.float64(0.0), dofs_c, self.W.sub(c)))
             # Insulator and FloatingProbe: natural conditions, nothing to add
+        self._dirichlet_facets = {k: np.unique(np.concatenate(v)).astype(np.int32) if v else
+                                  np.zeros(0, dtype=np.int32)
+                                  for k, v in self._dirichlet_facets.items()}
         self.a_ufl, self.L_ufl = a, rhs
         self.a_form = fem.form(a, jit_options=jit_options())
         self.L_form = fem.form(rhs, jit_options=jit_options())
@@ -373,16 +380,50 @@ class SpinChargeProblem:
         options = self._solver_options(preset)
         solver = LinearSolver(self.device.comm, preset, options)
         if self._interface is not None or preset != "direct":
-            solver.set_block_hints(interface=self._interface, frame=self._uniform_frame(),
-                                   isotropic=self._spin_isotropic())
+            solver.set_block_hints(**self._block_hints())
         return solver
 
+    def _block_hints(self) -> dict:
+        """What the block preconditioner needs to know of the operator's structure."""
+        return {"interface": self._interface, "frame": self._uniform_frame(),
+                "isotropic": self._spin_isotropic(), "blocks": self._blocks}
+
+    def _diagonal_blocks(self):
+        """Charge and spin blocks assembled from scalar forms (:func:`assembly.diagonal_blocks`),
+        or None (then an AIJ operator is assembled and the blocks are extracted from it)."""
+        import ufl
+        coefs, axes = self._coefs, self.device.axes
+
+        def bulk(V, mu, v, w):
+            terms = [bulk_form(V, mu, v, w, coefs[name], axes,
+                               self.dx(self.device.region_tag(name))) for name in coefs]
+            return sum(terms[1:], terms[0]) if terms else ufl.zero()
+        comps = (0,) if self._spin_isotropic() else (0, 1, 2)
+        return assembly.diagonal_blocks(self.W, bulk, self._dirichlet_facets,
+                                        spin_components=comps)
+
+    #: ``matrix_type``: "auto" (BAIJ with block size 4 for the direct and iterative
+    #: presets, whose preconditioner then gets its blocks from scalar forms; compact AIJ
+    #: for "fieldsplit", which extracts them), "baij", "aij" (compact when the bulk is
+    #: spin-isotropic) or "aij-full" (dolfinx's pattern).
+    MATRIX_TYPES = ("auto", "baij", "aij", "aij-full")
+
     def _first_assembly(self):
-        """Assemble ``a_form`` into a compact matrix (:func:`kinetics.assembly.compact_matrix`) when
-        possible, into dolfinx's standard one otherwise."""
+        """Create and assemble the operator in the format of :attr:`matrix_type`."""
         from dolfinx.fem import petsc as fpetsc
+        kind = self.matrix_type
+        if kind not in self.MATRIX_TYPES:
+            raise ValueError(f"matrix_type must be one of {self.MATRIX_TYPES}, got {kind!r}")
+        if kind == "auto":
+            kind = "aij" if self.solver_preset == "fieldsplit" else "baij"
+        if kind == "baij" and self.solver_preset != "direct":
+            self._blocks = self._diagonal_blocks()
+            if self._blocks is None:
+                kind = "aij"
         A = None
-        if self.compact_matrix and self._spin_isotropic():
+        if kind == "baij":
+            A = fpetsc.create_matrix(self.a_form, mat_type="baij")
+        elif kind == "aij" and self._spin_isotropic():
             A = assembly.compact_matrix(self.a_form, self.W, self.device, list(self._magnets))
         if A is None:
             A = fpetsc.assemble_matrix(self.a_form, bcs=self.bcs)
@@ -433,9 +474,7 @@ class SpinChargeProblem:
                 self._interface = self._assemble_interface()
                 self._interface_scratch = self._assemble_interface()
                 if self._solver is not None:
-                    self._solver.set_block_hints(interface=self._interface,
-                                                 frame=self._uniform_frame(),
-                                                 isotropic=self._spin_isotropic())
+                    self._solver.set_block_hints(**self._block_hints())
             elif self.reuse == "none":
                 self._assemble_interface(self._interface)
         self.timings["interface"] += time.perf_counter() - t0

@@ -236,7 +236,8 @@ class LinearSolver:
         self._stale = False
 
     # -- configuration ------------------------------------------------------------------
-    def set_block_hints(self, *, interface=None, frame=None, isotropic: bool = False):
+    def set_block_hints(self, *, interface=None, frame=None, isotropic: bool = False,
+                        blocks=None):
         """Structure of the spin-charge operator for the ``iterative`` preconditioner.
 
         Parameters
@@ -248,8 +249,13 @@ class LinearSolver:
         isotropic:
             True when the bulk spin operator is the same for the three spin components
             (no spin swapping, no gauge field): one diagonal block is extracted, not three.
+        blocks:
+            ``{"charge": Mat, "spin": Mat}``: the bulk charge block and the (averaged) bulk
+            spin block as scalar matrices (:func:`kinetics.assembly.diagonal_blocks`); then
+            nothing is extracted from the operator, which may be BAIJ.  None: extract.
         """
-        self._hints = {"interface": interface, "frame": frame, "isotropic": bool(isotropic)}
+        self._hints = {"interface": interface, "frame": frame, "isotropic": bool(isotropic),
+                       "blocks": blocks}
         ctx = self._pc_context()
         if ctx is not None:
             self._apply_hints(ctx)
@@ -270,6 +276,7 @@ class LinearSolver:
         ctx.spin_charge = True
         ctx.interface = self._hints["interface"]
         ctx.isotropic = self._hints["isotropic"]
+        ctx.blocks = self._hints["blocks"]
         ctx.update_frame(self._hints["frame"])
 
     @property

@@ -76,7 +76,8 @@ def grad3(f, axes: str):
     with zero derivatives along the physical axes the mesh does not span."""
     def d(g, axis):
         k = axes.find(axis)
-        return g.dx(k) if k >= 0 else ufl.zero()
+        zero = k < 0 or isinstance(g, ufl.constantvalue.Zero)   # (Zero has no domain)
+        return ufl.zero() if zero else g.dx(k)
     if len(f.ufl_shape) == 0:
         return ufl.as_vector([d(f, ax) for ax in "xyz"])
     return ufl.as_matrix([[d(f[a], ax) for ax in "xyz"] for a in range(3)])

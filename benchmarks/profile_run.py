@@ -1,8 +1,8 @@
 """Where the time of a realistic run goes: a gmsh Hall bar (the pt_yig_smr demo geometry).
 
-    docker/env run -- python3 benchmarks/profile.py            # warm JIT cache
-    docker/env run -- python3 benchmarks/profile.py --cold     # empty JIT cache (first run)
-    docker/env run -- mpirun -n 2 python3 benchmarks/profile.py
+    docker/env run -- python3 benchmarks/profile_run.py            # warm JIT cache
+    docker/env run -- python3 benchmarks/profile_run.py --cold     # empty JIT cache (first run)
+    docker/env run -- mpirun -n 2 python3 benchmarks/profile_run.py
 
 Phases: imports, mesh generation (gmsh on rank 0 + distribution), problem construction
 (UFL forms, JIT compilation or cache load), first solve (assembly, interface part,
