@@ -6,7 +6,7 @@ ENV    := docker/env run --
 NP     ?= 2
 PYTEST := python3 -m pytest -q -p no:cacheprovider
 
-.PHONY: demo test test-serial test-mpi shell env clean-env
+.PHONY: demo test test-serial test-mpi bench shell env clean-env
 
 ## make demo: the main demo (Pt Hall bar on YIG, SMR) on 2 MPI ranks; results in results/pt_yig_smr/
 demo:
@@ -20,6 +20,11 @@ test-serial:
 
 test-mpi:
 	$(ENV) mpirun -n $(NP) $(PYTEST) -m mpi tests
+
+## make bench: the solver benchmarks (issue 7), about 15 minutes; writes benchmarks/RESULTS.md
+## and benchmarks/results.png (make bench ARGS=--quick: about 2 minutes)
+bench:
+	$(ENV) python3 benchmarks/run.py $(ARGS)
 
 ## make shell: an interactive shell in the environment
 shell:

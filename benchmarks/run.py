@@ -104,9 +104,12 @@ def part_scaling(cfg, repeat, ranks):
     return out
 
 
-def part_params(cfg):
+def part_params(cfg, only=None):
     log(f"  params k={cfg['params_k']}")
-    return run_worker("params", {"k": cfg["params_k"], "check_direct": True})
+    params = {"k": cfg["params_k"], "check_direct": True}
+    if only:
+        params["only"] = only
+    return run_worker("params", params)
 
 
 def part_profile(cfg, ranks):
@@ -441,6 +444,8 @@ def main(argv=None):
     parser.add_argument("--ranks", type=int, default=2, help="ranks of the parallel runs")
     parser.add_argument("--repeat", type=int, default=3, help="repeats (minimum is kept)")
     parser.add_argument("--out", default=str(HERE), help="output directory")
+    parser.add_argument("--only", action="append", default=[],
+                        help="parameter case to run (repeatable; default: all)")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     out = Path(args.out)
@@ -458,7 +463,7 @@ def main(argv=None):
         data["scaling"] = part_scaling(cfg, args.repeat, args.ranks)
     if "params" in parts:
         log("parameters:")
-        data["params"] = part_params(cfg)
+        data["params"] = part_params(cfg, args.only)
     if "sweep" in parts:
         log("SMR sweeps:")
         data["sweep"] = part_sweep(cfg)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["interface_form", "assemble_interface", "compact_matrix", "interface_lifting",
-           "rhs_fingerprint", "diagonal_blocks"]
+           "rhs_fingerprint", "scalar_node_space", "diagonal_blocks"]
 
 
 def interface_form(a_ufl):
@@ -182,6 +182,18 @@ def rhs_fingerprint(L_ufl, L_form, bcs):
     return np.concatenate(parts)
 
 
+def scalar_node_space(W):
+    """The scalar space of W's first component if it numbers the nodes exactly as W does
+    (node i of the scalar space = block i of W, on every rank), else None."""
+    from mpi4py import MPI
+    if W.dofmap.index_map_bs != 4:
+        return None
+    Q, maps = W.sub(0).collapse()
+    n = Q.dofmap.index_map.size_local + Q.dofmap.index_map.num_ghosts
+    same = np.array_equal(np.asarray(maps), 4 * np.arange(n))
+    return Q if Q.mesh.comm.allreduce(same, op=MPI.LAND) else None
+
+
 def diagonal_blocks(W, bulk, dirichlet_facets, *, spin_components=(0, 1, 2)):
     """The charge block and the (averaged) spin block of the bulk operator, assembled as
     scalar matrices on the nodes of W, for the block preconditioner
@@ -213,15 +225,10 @@ def diagonal_blocks(W, bulk, dirichlet_facets, *, spin_components=(0, 1, 2)):
     import ufl
     from dolfinx import fem
     from dolfinx.fem import petsc as fpetsc
-    from mpi4py import MPI
 
     from kinetics.jit import jit_options
-    if W.dofmap.index_map_bs != 4:
-        return None
-    Q, maps = W.sub(0).collapse()
-    n = Q.dofmap.index_map.size_local + Q.dofmap.index_map.num_ghosts
-    same = np.array_equal(np.asarray(maps), 4 * np.arange(n))
-    if not Q.mesh.comm.allreduce(same, op=MPI.LAND):
+    Q = scalar_node_space(W)
+    if Q is None:
         return None
     s, r = ufl.TrialFunction(Q), ufl.TestFunction(Q)
     zero = ufl.as_vector([0 * s, 0 * s, 0 * s])

@@ -78,8 +78,9 @@ class SpinChargePC:
     ``frame``
         The (uniform) magnetization m seen at the interface(s), or None.
     ``blocks``
-        The bulk charge block and bulk spin block S0 assembled as scalar matrices; when
-        given, nothing is extracted from P (which may then be BAIJ).
+        The bulk charge block and bulk spin block S0 assembled as scalar matrices
+        (``{"charge": Mat, "spin": Mat}``, copied, or a callable returning a fresh such
+        dict at every set-up); when given, nothing is extracted from P (then P may be BAIJ).
 
     Charge block: P_VV.  Spin blocks: S0 = (1/3) Σ_a (P_aa − B_aa), the bulk spin operator
     (identical for the three components when the bulk is spin-isotropic), plus the Robin
@@ -174,9 +175,13 @@ class SpinChargePC:
         B = self.interface
         bulk = np.zeros((3, 3))
         if self.blocks is not None:
-            # bulk blocks assembled from scalar forms (the operator may be BAIJ)
-            V = self.blocks["charge"].copy()
-            base = self.blocks["spin"].copy()
+            # bulk blocks assembled from scalar forms (the operator may be BAIJ); a callable
+            # assembles fresh ones that this preconditioner then owns (no idle copies)
+            if callable(self.blocks):
+                fresh = self.blocks()
+                V, base = fresh["charge"], fresh["spin"]
+            else:
+                V, base = self.blocks["charge"].copy(), self.blocks["spin"].copy()
         else:
             # extracted from the (AIJ) operator: they include the Robin diagonal blocks
             iss = [_component_is(P, c, 4) for c in range(4)]

@@ -417,9 +417,10 @@ class SpinChargeProblem:
         if kind == "auto":
             kind = "aij" if self.solver_preset == "fieldsplit" else "baij"
         if kind == "baij" and self.solver_preset != "direct":
-            self._blocks = self._diagonal_blocks()
-            if self._blocks is None:
+            if assembly.scalar_node_space(self.W) is None:
                 kind = "aij"
+            else:       # assembled when the preconditioner is (re)built, then owned by it
+                self._blocks = self._diagonal_blocks
         A = None
         if kind == "baij":
             A = fpetsc.create_matrix(self.a_form, mat_type="baij")

@@ -251,8 +251,9 @@ class LinearSolver:
             (no spin swapping, no gauge field): one diagonal block is extracted, not three.
         blocks:
             ``{"charge": Mat, "spin": Mat}``: the bulk charge block and the (averaged) bulk
-            spin block as scalar matrices (:func:`kinetics.assembly.diagonal_blocks`); then
-            nothing is extracted from the operator, which may be BAIJ.  None: extract.
+            spin block as scalar matrices (:func:`kinetics.assembly.diagonal_blocks`), or a
+            callable returning them at each preconditioner set-up; then nothing is
+            extracted from the operator, which may be BAIJ.  None: extract.
         """
         self._hints = {"interface": interface, "frame": frame, "isotropic": bool(isotropic),
                        "blocks": blocks}
