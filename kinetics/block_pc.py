@@ -105,6 +105,9 @@ class SpinChargePC:
         self.bs = None
         self.setup_count = 0
         self.setup_time = 0.0
+        #: seconds spent assembling blocks from forms (part of setup_time; reported by
+        #: LinearSolver as assembly, not as preconditioner set-up)
+        self.assembly_time = 0.0
 
     # petsc4py python-PC protocol ---------------------------------------------------------
     def setFromOptions(self, pc):
@@ -178,7 +181,9 @@ class SpinChargePC:
             # bulk blocks assembled from scalar forms (the operator may be BAIJ); a callable
             # assembles fresh ones that this preconditioner then owns (no idle copies)
             if callable(self.blocks):
+                t0 = time.perf_counter()
                 fresh = self.blocks()
+                self.assembly_time += time.perf_counter() - t0
                 V, base = fresh["charge"], fresh["spin"]
             else:
                 V, base = self.blocks["charge"].copy(), self.blocks["spin"].copy()

@@ -561,7 +561,7 @@ class SpinChargeProblem:
             from kinetics.recycling import SubspaceRecycler
             self._recycler = SubspaceRecycler()
         guess = bool(recycle and self._recycler.initial_guess(b, x))
-        setup0, solve0 = (self._solver.timings[k] for k in ("setup", "solve"))
+        setup0, solve0, asm0 = (self._solver.timings[k] for k in ("setup", "solve", "assembly"))
         try:
             self._solver.solve(b, x, nonzero_guess=guess)
         except SolverError:
@@ -569,8 +569,10 @@ class SpinChargeProblem:
                     and self.num_dofs <= self.AUTO_FALLBACK_LIMIT):
                 raise
             self._fallback_to_direct()
+            setup0 = solve0 = asm0 = 0.0          # a new solver, with its own timings
             self._solver.solve(b, x)
         self.timings["setup"] += self._solver.timings["setup"] - setup0
+        self.timings["assemble"] += self._solver.timings["assembly"] - asm0
         self.timings["solve"] += self._solver.timings["solve"] - solve0
         if recycle and not (guess and self._solver.iterations == 0):
             self._recycler.add(self._A, x)    # (a converged initial guess is in the span)
