@@ -443,9 +443,10 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
     solver = data.get("solver", {})
     if "degree" in solver and solver["degree"] not in (1, 2, 3):
         raise case.error(("solver", "degree"), f"must be 1, 2 or 3, got {solver['degree']}")
-    if "preset" in solver and solver["preset"] not in ("auto", "direct", "iterative"):
+    presets = ("auto", "direct", "iterative", "fieldsplit")
+    if "preset" in solver and solver["preset"] not in presets:
         raise case.error(("solver", "preset"), f"unknown preset '{solver['preset']}'; valid: "
-                         "auto, direct, iterative")
+                         f"{', '.join(presets)}")
     return case
 
 

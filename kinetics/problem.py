@@ -56,7 +56,10 @@ class SpinChargeProblem:
     degree:
         Lagrange degree of V and μ_s (1 or 2).
     solver:
-        ``"auto"``, ``"direct"`` or ``"iterative"`` (:mod:`kinetics.solve`).
+        ``"auto"`` (by size and dimension), ``"direct"``, ``"iterative"`` or
+        ``"fieldsplit"`` (:mod:`kinetics.solve`).  After construction, ``reuse``
+        (:attr:`REUSE_MODES`) and ``matrix_type`` (:attr:`MATRIX_TYPES`) tune sweeps and
+        the operator format.
     petsc_options:
         PETSc options overriding the preset.
 
