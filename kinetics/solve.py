@@ -19,12 +19,13 @@ Presets (each overridable by any PETSc option, e.g. ``{"ksp_rtol": 1e-12}``):
     size (≈ 6-8 to rtol 1e-10, see benchmarks/RESULTS.md).
 ``fieldsplit``
     The same idea expressed with PETSc options only (PCFIELDSPLIT, multiplicative over the
-    four scalar fields, BoomerAMG on each): no Python preconditioner, ~1.3x slower.
+    four scalar fields, BoomerAMG on each): no Python preconditioner; needs an AIJ operator.
+    At 4.8·10⁵ unknowns 1.2x slower in set-up + solve, 1.4x in a first solve.
 ``auto``
     ``direct`` for 1D problems, 2D problems below 100 000 unknowns and 3D problems below
     8 000 unknowns, ``iterative`` otherwise (:data:`AUTO_DIRECT_LIMITS`).  MUMPS fills in
-    badly in 3D (this build orders with PORD): 0.4 s at 9·10³ unknowns, 2 s at 2·10⁴,
-    minutes at 1.5·10⁵, against 0.06, 0.13 and 1 s for ``iterative``.  When an ``auto``
+    badly in 3D (this build orders with PORD): 0.4 s at 9·10³ unknowns and 1.9 s at 2·10⁴
+    on the benchmark film, against 0.12 s for ``iterative`` (docs/performance.md).  When an ``auto``
     iterative solve fails, :class:`~kinetics.problem.SpinChargeProblem` repeats it with
     MUMPS (up to 400 000 unknowns) after a warning.
 
