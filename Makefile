@@ -21,8 +21,8 @@ test-serial:
 test-mpi:
 	$(ENV) mpirun -n $(NP) $(PYTEST) -m mpi tests
 
-## make bench: the solver benchmarks (issue 7), about 15 minutes; writes benchmarks/RESULTS.md
-## and benchmarks/results.png (make bench ARGS=--quick: about 2 minutes)
+## make bench: the solver benchmarks (issue 7), about 5 minutes; writes benchmarks/RESULTS.md
+## and benchmarks/results.png (make bench ARGS=--quick: about 1 minute)
 bench:
 	$(ENV) python3 benchmarks/run.py $(ARGS)
 

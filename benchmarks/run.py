@@ -1,7 +1,7 @@
 """kinetics solver benchmarks: one command, a markdown table and a plot.
 
-    docker/env run -- python3 benchmarks/run.py --quick     # ~2 minutes, up to 1.5e5 unknowns
-    docker/env run -- python3 benchmarks/run.py             # full: up to 1.1e6 unknowns, ~15 min
+    docker/env run -- python3 benchmarks/run.py --quick     # ~1 minute, up to 1.5e5 unknowns
+    docker/env run -- python3 benchmarks/run.py             # full: up to 1.1e6 unknowns, ~6 min
 
 Every measurement runs in a fresh process (benchmarks/worker.py); the 2-rank parts are
 launched by this script as ``mpirun -n 2 python3 benchmarks/worker.py ...`` (run it inside
@@ -43,9 +43,9 @@ sys.path.insert(0, str(HERE))
 from worker import unknowns_for  # noqa: E402
 
 QUICK = {"sizes": [0.75, 1.0, 1.5, 2.0], "params_k": 1.0, "sweep_k": 1.5, "sweep_2d_k": 1.5,
-         "scaling_k": 2.0, "profile_h": 25e-9}
+         "scaling_k": 2.0, "scaling_launches": 1, "profile_h": 25e-9}
 FULL = {"sizes": [1.0, 1.5, 2.0, 3.0, 4.0], "params_k": 2.0, "sweep_k": 4.0, "sweep_2d_k": 1.5,
-        "scaling_k": 4.0, "profile_h": 12e-9}
+        "scaling_k": 4.0, "scaling_launches": 3, "profile_h": 12e-9}
 
 
 def log(*args):
@@ -93,10 +93,16 @@ def part_size(cfg, repeat):
 def part_scaling(cfg, repeat, ranks):
     k = cfg["scaling_k"]
     out = {"strong": [], "weak": []}
-    for n in (1, ranks):
-        log(f"  strong k={k} on {n} rank(s)")
-        out["strong"].append(run_worker("solve", {"k": k, "repeat": repeat, "poisson": True},
-                                        ranks=n))
+    # the VM's second core is intermittently busy with other work: launch each size
+    # ``cfg["scaling_launches"]`` times, alternating, and keep the fastest launch
+    best = {}
+    for launch in range(cfg.get("scaling_launches", 1)):
+        for n in (1, ranks):
+            log(f"  strong k={k} on {n} rank(s), launch {launch + 1}")
+            r = run_worker("solve", {"k": k, "repeat": repeat, "poisson": True}, ranks=n)
+            if n not in best or r["setup"] + r["solve"] < best[n]["setup"] + best[n]["solve"]:
+                best[n] = r
+    out["strong"] = [best[1], best[ranks]]
     k1 = k_for_unknowns(unknowns_for(k) / ranks)
     log(f"  weak: k={k1} on 1 rank, k={k} on {ranks}")
     out["weak"].append(run_worker("solve", {"k": k1, "repeat": repeat}, ranks=1))
@@ -280,6 +286,9 @@ def write_report(data, out: Path):
                    f"({p2['iterations']} its): speed-up "
                    f"{(p1['setup'] + p1['solve']) / (p2['setup'] + p2['solve']):.2f}.")
         lines += ["## Scaling on 1 and 2 ranks (b)", "",
+                  f"Strong: the largest case, fastest of {data.get('scaling_launches', 1)} "
+                  "launches per rank count (alternating; the VM's second core is at times "
+                  "busy with other work).  Weak: half the unknowns on 1 rank.", "",
                   table(["kind", "ranks", "unknowns", "assembly s", "set-up s", "solve s", "its",
                          "first solve s", "load"], rows), "",
                   f"Strong speed-up (set-up + solve): "
@@ -442,7 +451,7 @@ def machine_info():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes (about 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="small sizes (about 1 minute)")
     parser.add_argument("--parts", default="size,scaling,params,sweep,profile",
                         help="comma-separated subset of size,scaling,params,sweep,profile")
     parser.add_argument("--ranks", type=int, default=2, help="ranks of the parallel runs")
@@ -465,6 +474,7 @@ def main(argv=None):
     if "scaling" in parts:
         log("scaling:")
         data["scaling"] = part_scaling(cfg, args.repeat, args.ranks)
+        data["scaling_launches"] = cfg.get("scaling_launches", 1)
     if "params" in parts:
         log("parameters:")
         data["params"] = part_params(cfg, args.only)
