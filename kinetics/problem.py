@@ -419,6 +419,9 @@ class SpinChargeProblem:
             raise ValueError(f"matrix_type must be one of {self.MATRIX_TYPES}, got {kind!r}")
         if kind == "auto":
             kind = "aij" if self.solver_preset == "fieldsplit" else "baij"
+        if kind == "baij" and self.solver_preset == "fieldsplit":
+            raise ValueError("the fieldsplit preset needs an AIJ operator (PCFIELDSPLIT takes "
+                             "strided sub-matrices); use matrix_type 'auto' or 'aij'")
         if kind == "baij" and self.solver_preset != "direct":
             if assembly.scalar_node_space(self.W) is None:
                 kind = "aij"

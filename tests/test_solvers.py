@@ -279,3 +279,13 @@ def test_sweep_notices_a_changed_dirichlet_value():
     fresh = problem_on(dev, "direct", m=DIRECTIONS[2])
     fresh.bcs[0].g.value[...] = 2e-3
     assert rel_diff(sol, fresh.solve()) < 1e-8
+
+
+def test_fieldsplit_on_a_baij_operator_is_refused_before_the_solve():
+    problem = problem_on(film(), "fieldsplit")
+    problem.matrix_type = "baij"
+    with pytest.raises(ValueError, match="fieldsplit preset needs an AIJ operator"):
+        problem.solve()
+    problem.matrix_type = "nonsense"
+    with pytest.raises(ValueError, match="matrix_type must be one of"):
+        problem.solve()
