@@ -34,7 +34,7 @@ from kinetics.physics import boundaries as bc
 from kinetics.physics.spin_charge import BulkCoefficients, bulk_form, interface_spin_outflow
 from kinetics import assembly
 from kinetics.jit import jit_options
-from kinetics.solve import LinearSolver, SolverError, choose_preset
+from kinetics.solve import LinearSolver, SolverError, amg_defaults, choose_preset
 
 __all__ = ["SpinChargeProblem", "Solution"]
 
@@ -361,23 +361,9 @@ class SpinChargeProblem:
         return (self.reuse == "auto" and bool(self._magnets)
                 and all(hasattr(e["m"], "value") for e in self._magnets.values()))
 
-    #: AMG strength threshold for the iterative presets except on P1 simplices (user
-    #: options win): trilinear hexahedra (bilinear quadrilaterals) of thin layers and P2/P3
-    #: elements have positive off-diagonal couplings that the default threshold 0.25
-    #: mistakes for strong ones (50+ iterations instead of 8 on the benchmark film with
-    #: hexahedra, 56 instead of 16 on the P2 Hall bar of the pt_yig_smr demo).
-    STRONG_THRESHOLD = 0.7
-
     def _solver_options(self, preset) -> dict:
-        simplex = self.device.mesh.topology.cell_name() in ("interval", "triangle",
-                                                            "tetrahedron")
-        defaults = {}
-        if not (simplex and self.degree == 1):
-            prefixes = {"iterative": ["charge_", "spin_"],
-                        "fieldsplit": [f"fieldsplit_{c}_" for c in range(4)]}.get(preset, [])
-            defaults = {p + "pc_hypre_boomeramg_strong_threshold": self.STRONG_THRESHOLD
-                        for p in prefixes}
-        return {**defaults, **self.petsc_options}
+        cell = self.device.mesh.topology.cell_name()
+        return {**amg_defaults(preset, cell, self.degree), **self.petsc_options}
 
     def _make_solver(self, preset):
         options = self._solver_options(preset)
