@@ -255,6 +255,9 @@ class LinearSolver:
         self._custom_test = any(k.startswith("ksp_converged") or k == "ksp_norm_type"
                                 for k in self.options)
         self._stale = False
+        #: rebuild a kept preconditioner when a solve with it took longer than a fresh
+        #: set-up + solve (timing-based; False keeps it until it fails to converge)
+        self.adaptive = True
 
     # -- configuration ------------------------------------------------------------------
     def set_block_hints(self, *, interface=None, frame=None, isotropic: bool = False,
@@ -370,7 +373,7 @@ class LinearSolver:
             if reason > 0:
                 self.reused = True
                 # converged; rebuild before the next solve when that would have been cheaper
-                if time.perf_counter() - t0 > self._fresh_cost:
+                if self.adaptive and time.perf_counter() - t0 > self._fresh_cost:
                     self._stale = True
                 if x0 is not None:
                     x0.destroy()

@@ -44,7 +44,7 @@ def test_worker_solve_measures_phases_memory_and_the_scalar_limit():
 def test_worker_sweep_reuse_reproduces_independent_solves():
     r = worker("sweep", {"k": 0.5, "directions": 6, "independent": 2, "preset": "iterative"})
     assert len(r["iterations"]) == 6 and len(r["steps"]) == 6
-    assert r["setups"] == 1                       # one preconditioner for the whole scan
+    assert r["setups"] >= 1    # (how many: timing-based rebuilds; test_solvers counts them)
     assert r["max_rel_diff"] < 1e-5               # relative to the SMR amplitude
     assert r["smr_ratio"] > 0.0
 
