@@ -95,14 +95,10 @@ def film_problem(dev, *, theta=0.11, lambda_sf=1.5e-9, G_r=4e14, G_i=0.0, m=(0.6
 def _coupled_timings(problem, repeat: int):
     """(setup, solve, iterations) of the coupled solve on the assembled operator, min of
     ``repeat`` fresh preconditioners (the problem's own first solve included)."""
-    from dolfinx.fem import petsc as fpetsc
-    from petsc4py import PETSc
+    from kinetics.assembly import assemble_rhs
     best = (problem.timings["setup"], problem.timings["solve"])
     its = problem.solver.iterations
-    b = fpetsc.assemble_vector(problem.L_form)
-    fpetsc.apply_lifting(b, [problem.a_form], bcs=[problem.bcs])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fpetsc.set_bc(b, problem.bcs)
+    b = assemble_rhs(problem.L_form, problem.a_form, problem.bcs)
     x = b.duplicate()
     for _ in range(repeat - 1):
         solver = problem._make_solver(problem.solver_preset)
@@ -128,6 +124,8 @@ def poisson_timings(dev, repeat: int, options: dict | None = None):
     from dolfinx import fem
     from dolfinx.fem import petsc as fpetsc
     from petsc4py import PETSc
+
+    from kinetics.assembly import assemble_rhs
     V = fem.functionspace(dev.mesh, ("Lagrange", 1))
     u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
     fdim = dev.dim - 1
@@ -142,10 +140,7 @@ def poisson_timings(dev, repeat: int, options: dict | None = None):
     A = fpetsc.assemble_matrix(a, bcs=bcs)
     A.assemble()
     t_asm = barrier_time() - t0
-    b = fpetsc.assemble_vector(L)
-    fpetsc.apply_lifting(b, [a], bcs=[bcs])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fpetsc.set_bc(b, bcs)
+    b = assemble_rhs(L, a, bcs)
     x = b.duplicate()
     opts = {"ksp_type": "cg", "ksp_rtol": 1e-10, "ksp_atol": 1e-30, "pc_type": "hypre",
             "pc_hypre_type": "boomeramg", **(options or {})}

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["interface_form", "assemble_interface", "compact_matrix", "interface_lifting",
-           "rhs_fingerprint", "scalar_node_space", "diagonal_blocks"]
+           "rhs_fingerprint", "assemble_rhs", "RightHandSide", "scalar_node_space",
+           "diagonal_blocks"]
 
 
 def interface_form(a_ufl):
@@ -165,6 +166,78 @@ def interface_lifting(L_form, iface_form, bcs):
     fpetsc.apply_lifting(lift, [iface_form], bcs=[bcs])
     lift.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
     return lift
+
+
+def assemble_rhs(L_form, a_form, bcs):
+    """b = L − A g with the Dirichlet values g of ``bcs`` set in b (dolfinx's lifting
+    sequence), as a new PETSc vector."""
+    from dolfinx.fem import petsc as fpetsc
+    from petsc4py import PETSc
+    b = fpetsc.assemble_vector(L_form)
+    fpetsc.apply_lifting(b, [a_form], bcs=[bcs])
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    fpetsc.set_bc(b, bcs)
+    return b
+
+
+class RightHandSide:
+    """The right-hand side b of a problem, kept across solves.
+
+    After an interface-only change of the operator (a new m) only the interface part of the
+    Dirichlet lifting is recomputed, b += l(m_new) − l(m_old), provided nothing else b
+    depends on changed (:func:`rhs_fingerprint`); otherwise b is assembled afresh.
+
+    Parameters
+    ----------
+    L_ufl, L_form:
+        The linear form (UFL and compiled).
+    a_form:
+        The compiled bilinear form (for the lifting).
+    bcs:
+        The Dirichlet conditions.
+    interface_form:
+        Callable returning the compiled interface part of ``a_form`` (:func:`interface_form`).
+    """
+
+    def __init__(self, L_ufl, L_form, a_form, bcs, interface_form):
+        self.L_ufl, self.L_form, self.a_form, self.bcs = L_ufl, L_form, a_form, bcs
+        self.interface_form = interface_form
+        self._b = self._lift = self._fingerprint = None
+
+    def _lifting(self):
+        return interface_lifting(self.L_form, self.interface_form(), self.bcs)
+
+    def vector(self, interface_changed: bool, track: bool):
+        """b for the current operator (owned by this object: do not destroy it).
+
+        ``interface_changed``: only the interface part of the operator changed since the
+        last call.  ``track``: keep the interface lifting for such updates (False when
+        there is no interface part, b depends on m, or reuse is off)."""
+        from dolfinx.fem import petsc as fpetsc
+        b, lift = self._b, self._lift
+        if b is not None and lift is not None and interface_changed and track:
+            fingerprint = rhs_fingerprint(self.L_ufl, self.L_form, self.bcs)
+            if (fingerprint is not None and fingerprint.shape == self._fingerprint.shape
+                    and np.array_equal(fingerprint, self._fingerprint)):
+                new = self._lifting()
+                b.axpy(1.0, new)
+                b.axpy(-1.0, lift)
+                lift.destroy()
+                self._lift = new
+                fpetsc.set_bc(b, self.bcs)
+                return b
+        for vec in (b, lift):
+            if vec is not None:
+                vec.destroy()
+        self._b = assemble_rhs(self.L_form, self.a_form, self.bcs)
+        self._lift = self._fingerprint = None
+        if track:
+            self._lift = self._lifting()
+            self._fingerprint = rhs_fingerprint(self.L_ufl, self.L_form, self.bcs)
+            if self._fingerprint is None:       # changes of L cannot be seen: no updates
+                self._lift.destroy()
+                self._lift = None
+        return self._b
 
 
 def rhs_fingerprint(L_ufl, L_form, bcs):

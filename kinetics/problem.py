@@ -97,7 +97,11 @@ class SpinChargeProblem:
         self._blocks = None          # scalar charge/spin blocks for the preconditioner
         self._interface = None       # Robin (HM|FI) part B of the operator, see _assemble_operator
         self._recycler = None
-        self._b = self._lift = self._b_fingerprint = None
+        from ufl.algorithms.analysis import extract_constants
+        ms = [id(e["m"]) for e in self._magnets.values()]     # does b depend on m?
+        self._rhs_depends_on_m = any(id(c) in ms for c in extract_constants(self.L_ufl))
+        self._rhs = assembly.RightHandSide(self.L_ufl, self.L_form, self.a_form, self.bcs,
+                                           self._interface_form)
         self.timings = {"assemble": 0.0, "interface": 0.0, "setup": 0.0, "solve": 0.0,
                         "rhs": 0.0}
 
@@ -473,49 +477,6 @@ class SpinChargeProblem:
         self.timings["interface"] += time.perf_counter() - t0
         return not first
 
-    def _rhs_depends_on_m(self) -> bool:
-        from ufl.algorithms.analysis import extract_constants
-        ms = [id(e["m"]) for e in self._magnets.values()]
-        return any(id(c) in ms for c in extract_constants(self.L_ufl))
-
-    def _rhs(self, interface_changed: bool):
-        """The right-hand side b.  After a change of m only the interface part of the
-        Dirichlet lifting is recomputed, b += l(m_new) − l(m_old), when nothing else that b
-        depends on changed (:func:`kinetics.assembly.rhs_fingerprint`); otherwise b is assembled afresh."""
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-        b = getattr(self, "_b", None)
-        lift = getattr(self, "_lift", None)
-        fingerprint = assembly.rhs_fingerprint(self.L_ufl, self.L_form, self.bcs) if lift is not None else None
-        same = (fingerprint is not None and self._b_fingerprint is not None
-                and fingerprint.shape == self._b_fingerprint.shape
-                and np.array_equal(fingerprint, self._b_fingerprint))
-        if b is not None and lift is not None and interface_changed and same \
-                and self.reuse != "none":
-            new = assembly.interface_lifting(self.L_form, self._interface_form(), self.bcs)
-            b.axpy(1.0, new)
-            b.axpy(-1.0, lift)
-            lift.destroy()
-            self._lift = new
-            fpetsc.set_bc(b, self.bcs)
-            return b
-        if b is not None:
-            b.destroy()
-        if lift is not None:
-            lift.destroy()
-            self._lift = None
-        b = fpetsc.assemble_vector(self.L_form)
-        fpetsc.apply_lifting(b, [self.a_form], bcs=[self.bcs])
-        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fpetsc.set_bc(b, self.bcs)
-        self._b = b
-        self._b_fingerprint = None
-        if (self._interface is not None and self.reuse != "none"
-                and not self._rhs_depends_on_m()):
-            self._lift = assembly.interface_lifting(self.L_form, self._interface_form(), self.bcs)
-            self._b_fingerprint = assembly.rhs_fingerprint(self.L_ufl, self.L_form, self.bcs)
-        return b
-
     def solve(self) -> "Solution":
         """Assemble (if needed) and solve; return a :class:`Solution`.
 
@@ -544,7 +505,9 @@ class SpinChargeProblem:
                 changed and self.reuse == "auto"))
             self._operator_dirty = False
         t0 = time.perf_counter()
-        b = self._rhs(changed)
+        track = (self._interface is not None and self.reuse != "none"
+                 and not self._rhs_depends_on_m)
+        b = self._rhs.vector(changed, track)
         uh = fem.Function(self.W, name="u")
         x = uh.x.petsc_vec
         self.timings["rhs"] += time.perf_counter() - t0

@@ -16,16 +16,12 @@ def solve_direct(a, L, bcs, W):
     """Assemble the bilinear and linear UFL forms with Dirichlet ``bcs`` and solve with the
     package's checked direct solver; returns the solution Function on ``W``."""
     from dolfinx.fem import petsc as fpetsc
-    from petsc4py import PETSc
-
+    from kinetics.assembly import assemble_rhs
     from kinetics.solve import LinearSolver
     a_form, L_form = fem.form(a), fem.form(L)
     A = fpetsc.assemble_matrix(a_form, bcs=bcs)
     A.assemble()
-    b = fpetsc.assemble_vector(L_form)
-    fpetsc.apply_lifting(b, [a_form], bcs=[bcs])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fpetsc.set_bc(b, bcs)
+    b = assemble_rhs(L_form, a_form, bcs)
     uh = fem.Function(W)
     solver = LinearSolver(W.mesh.comm, "direct")
     solver.set_operator(A)
