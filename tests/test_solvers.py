@@ -213,16 +213,22 @@ def test_operator_formats_equal_the_full_assembly(matrix_type):
         assert problem._A.getInfo()["nz_used"] == full.getInfo()["nz_used"]
 
 
-def test_kept_preconditioner_that_fails_is_rebuilt():
+def tridiagonal(n, diagonal, lower, upper):
+    """A serial n x n tridiagonal PETSc matrix (a small, exactly known operator)."""
     from petsc4py import PETSc
-    n = 200
     A = PETSc.Mat().createAIJ([n, n], nnz=3, comm=MPI.COMM_SELF)
     for i in range(n):
-        A.setValue(i, i, 2.0)
+        A.setValue(i, i, diagonal)
         if i:
-            A.setValue(i, i - 1, -1.0)
-            A.setValue(i - 1, i, -1.0)
+            A.setValue(i, i - 1, lower)
+            if upper:
+                A.setValue(i - 1, i, upper)
     A.assemble()
+    return A
+
+
+def test_kept_preconditioner_that_fails_is_rebuilt():
+    A = tridiagonal(200, 2.0, -1.0, -1.0)
     b = A.createVecLeft()
     b.set(1.0)
     x = b.duplicate()
@@ -244,12 +250,7 @@ def test_kept_preconditioner_that_fails_is_rebuilt():
 def test_recycled_guess_reproduces_a_repeated_solve():
     from petsc4py import PETSc
     n = 50
-    A = PETSc.Mat().createAIJ([n, n], nnz=3, comm=MPI.COMM_SELF)
-    for i in range(n):
-        A.setValue(i, i, 3.0)
-        if i:
-            A.setValue(i, i - 1, -1.0)
-    A.assemble()
+    A = tridiagonal(n, 3.0, -1.0, 0.0)
     b = A.createVecLeft()
     b.setArray(np.linspace(1.0, 2.0, n))
     x = b.duplicate()
