@@ -50,10 +50,11 @@ def main():
     comm = MPI.COMM_WORLD
     import dolfinx  # noqa: F401
     import kinetics
-    from kinetics import io, observables
+    from kinetics import observables
+    from kinetics.output import results as io
     from kinetics.geometry import hall_bar
     from kinetics.physics.boundaries import Contact, FloatingProbe, MagneticInterface
-    from kinetics.problem import SpinChargeProblem
+    from kinetics.models.spin_charge import SpinChargeProblem
     t0 = mark("imports", T_START)
 
     d = 4e-9
@@ -86,7 +87,7 @@ def main():
     t0 = mark("observables (again)", t0)
     io.write_fields(sol, os.path.join(tmp, "fields.bp"))
     t0 = mark("output: VTX fields (.bp)", t0)
-    from kinetics import export
+    from kinetics.output import grid as export
     export.save_vtu(sol, os.path.join(tmp, "fields.vtu"))
     t0 = mark("output: gathered .vtu", t0)
     before = dict(problem.timings)

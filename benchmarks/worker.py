@@ -66,7 +66,7 @@ def unknowns_for(k: float) -> int:
 
 def film_device(k: float, *, thickness=6e-9, cell_type="tetrahedron", layers=None, dim=3):
     """Pt film on a magnetic insulator (bottom face), 1000 x 500 nm, nm-thin, graded layers."""
-    from kinetics.device import layered_box
+    from kinetics.geometry import layered_box
     nx, ny, nz = cells_for(k)
     if dim == 2:
         return layered_box([1000e-9, thickness], [nx * ny // 4, nz * 4],
@@ -82,7 +82,7 @@ def film_problem(dev, *, theta=0.11, lambda_sf=1.5e-9, G_r=4e14, G_i=0.0, m=(0.6
                  solver="auto", petsc_options=None, materials=None, probes=True):
     import kinetics
     from kinetics.physics.boundaries import Contact, FloatingProbe, MagneticInterface
-    from kinetics.problem import SpinChargeProblem
+    from kinetics.models.spin_charge import SpinChargeProblem
     mats = materials or {"pt": kinetics.materials.get("Pt", theta_sh=theta, lambda_sf=lambda_sf)}
     bcs = [Contact("xmin", V=1e-3), Contact("xmax", V=0.0),
            MagneticInterface("zmin", G_r=G_r, G_i=G_i, m=np.asarray(m) / np.linalg.norm(m))]
@@ -95,7 +95,7 @@ def film_problem(dev, *, theta=0.11, lambda_sf=1.5e-9, G_r=4e14, G_i=0.0, m=(0.6
 def _coupled_timings(problem, repeat: int):
     """(setup, solve, iterations) of the coupled solve on the assembled operator, min of
     ``repeat`` fresh preconditioners (the problem's own first solve included)."""
-    from kinetics.assembly import assemble_rhs
+    from kinetics.solvers.assembly import assemble_rhs
     best = (problem.timings["setup"], problem.timings["solve"])
     its = problem.solver.iterations
     b = assemble_rhs(problem.L_form, problem.a_form, problem.bcs)
@@ -125,7 +125,7 @@ def poisson_timings(dev, repeat: int, options: dict | None = None):
     from dolfinx.fem import petsc as fpetsc
     from petsc4py import PETSc
 
-    from kinetics.assembly import assemble_rhs
+    from kinetics.solvers.assembly import assemble_rhs
     V = fem.functionspace(dev.mesh, ("Lagrange", 1))
     u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
     fdim = dev.dim - 1
@@ -176,7 +176,7 @@ def poisson_timings(dev, repeat: int, options: dict | None = None):
 def task_solve(p):
     """The coupled problem at scale p["k"]; phases, iterations, memory; Poisson limit."""
     import dolfinx
-    import kinetics.problem  # noqa: F401  (the baseline includes every import)
+    import kinetics.models.spin_charge  # noqa: F401  (the baseline includes every import)
     base = comm.allreduce(rss_mb(), op=MPI.SUM)
     t0 = barrier_time()
     dev = film_device(p["k"], cell_type=p.get("cell", "tetrahedron"), dim=p.get("dim", 3))

@@ -35,10 +35,12 @@ import numpy as np
 from mpi4py import MPI
 
 import kinetics
-from kinetics import analytic, export, io, observables, plot
+from kinetics import analytic, observables, plot
+from kinetics.output import grid as export
+from kinetics.output import results as io
 from kinetics.geometry import pillar, statistics
 from kinetics.physics.boundaries import Contact
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 comm = MPI.COMM_WORLD
 

@@ -38,10 +38,11 @@ import numpy as np
 from mpi4py import MPI
 
 import kinetics
-from kinetics import analytic, io, observables
-from kinetics.device import layered_box
+from kinetics import analytic, observables
+from kinetics.output import results as io
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 comm = MPI.COMM_WORLD
 

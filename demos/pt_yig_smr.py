@@ -45,11 +45,12 @@ import numpy as np
 from mpi4py import MPI
 
 import kinetics
-from kinetics import analytic, io, observables, plot
+from kinetics import analytic, observables, plot
+from kinetics.output import results as io
 from kinetics.case import sweep_directions
 from kinetics.geometry import hall_bar
 from kinetics.physics.boundaries import Contact, FloatingProbe, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 comm = MPI.COMM_WORLD
 

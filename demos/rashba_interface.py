@@ -43,11 +43,12 @@ from dolfinx import fem
 from mpi4py import MPI
 
 import kinetics
-from kinetics import io, observables, units
-from kinetics.device import layered_box
+from kinetics import observables, units
+from kinetics.output import results as io
+from kinetics.geometry import layered_box
 from kinetics.physics import gauge
 from kinetics.physics.boundaries import Contact, SpinInjection
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 comm = MPI.COMM_WORLD
 

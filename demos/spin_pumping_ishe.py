@@ -28,7 +28,7 @@
 #    g_b = \frac{\sigma}{2\lambda}\tanh\frac{d}{\lambda} .$$
 #
 # This is the form of Mosendz et al., PRB 82, 214403 (2010) and Ando et al., J. Appl. Phys.
-# 109, 103913 (2011) for an insulating magnet (`kinetics.physics.pumping.ishe_voltage_film`).
+# 109, 103913 (2011) for an insulating magnet (`kinetics.analytic.pumping.ishe_voltage_film`).
 #
 # The demo solves the full model on an $x$-$z$ cross-section of the strip.  The metal is
 # quasi-static, so each instant of the precession period is a steady solve, and we average
@@ -54,11 +54,13 @@ import numpy as np
 from mpi4py import MPI
 
 import kinetics
-from kinetics import io, observables
-from kinetics.device import layered_box
+from kinetics import observables
+from kinetics.output import results as io
+from kinetics.geometry import layered_box
+from kinetics.analytic import pumping as pumping_ref
 from kinetics.physics import pumping
 from kinetics.physics.boundaries import Contact, MagneticInterface
-from kinetics.pumping_problem import PumpingProblem
+from kinetics.models.pumping import PumpingProblem
 
 comm = MPI.COMM_WORLD
 
@@ -115,13 +117,13 @@ def solve(d, f=f0, cone=theta0):
 def closed(d, f=f0, cone=theta0, exact=False):
     """Closed form (first order in θ_SH); with ``exact`` also the exact quasi-static film."""
     w = 2 * math.pi * f
-    g_b = pumping.film_spin_conductance(d, pt.sigma, pt.lambda_sf)
-    out = {"V": pumping.ishe_voltage_film(d, pt.sigma, pt.lambda_sf, pt.theta_sh, length, w, cone,
+    g_b = pumping_ref.film_spin_conductance(d, pt.sigma, pt.lambda_sf)
+    out = {"V": pumping_ref.ishe_voltage_film(d, pt.sigma, pt.lambda_sf, pt.theta_sh, length, w, cone,
                                           yig.G_r, yig.G_i),
-           "js": pumping.dc_pumped_spin_current(w, cone, yig.G_r, yig.G_i, g_b)}
+           "js": pumping_ref.dc_pumped_spin_current(w, cone, yig.G_r, yig.G_i, g_b)}
     if exact:
         prec = pumping.Precession(axis=axis, cone_angle=cone, omega=w)
-        ref = pumping.film_pumping_exact(d, pt.sigma, pt.lambda_sf, pt.theta_sh, prec, yig.G_r, yig.G_i,
+        ref = pumping_ref.film_pumping_exact(d, pt.sigma, pt.lambda_sf, pt.theta_sh, prec, yig.G_r, yig.G_i,
                                          samples=samples)
         out["V_exact_1d"] = -ref["E_x"] * length
     return out
@@ -200,7 +202,7 @@ if comm.rank == 0:
     for d, (z, mu) in profiles.items():
         if d in thicknesses[::2]:
             ax[0, 1].plot(z * 1e9, mu * 1e9, label=f"d = {d * 1e9:g} nm")
-            ref = pumping.film_pumped_accumulation(z, d, pt.sigma, pt.lambda_sf, 2 * math.pi * f0, theta0,
+            ref = pumping_ref.film_pumped_accumulation(z, d, pt.sigma, pt.lambda_sf, 2 * math.pi * f0, theta0,
                                                    yig.G_r, yig.G_i)
             ax[0, 1].plot(z * 1e9, ref * 1e9, "k:", lw=1)
     ax[0, 1].set_xlabel("height above YIG, z (nm)")

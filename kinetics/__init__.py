@@ -2,8 +2,8 @@
 
 The package is organised along the data path of ``docs/design.md``::
 
-    geometry (gmsh) -> Device -> materials -> physics (UFL weak forms)
-        -> solve (PETSc) -> observables -> io / plot
+    geometry (gmsh) -> Device -> materials -> physics (UFL weak forms) -> models
+        -> solvers (PETSc) -> observables -> output / plot
 
 Importing :mod:`kinetics` has no side effects: heavy modules (dolfinx, PETSc, gmsh,
 PyVista) are imported only when a submodule that needs them is used.  The most used
@@ -24,22 +24,21 @@ __version__ = "0.1.0"
 _LAZY = {
     "Device": "kinetics.device",
     "Material": "kinetics.materials",
-    "SpinChargeProblem": "kinetics.problem",
-    "Solution": "kinetics.problem",
+    "SpinChargeProblem": "kinetics.models.spin_charge",
+    "Solution": "kinetics.models.spin_charge",
     "Insulator": "kinetics.physics.boundaries",
     "Contact": "kinetics.physics.boundaries",
     "CurrentContact": "kinetics.physics.boundaries",
     "FloatingProbe": "kinetics.physics.boundaries",
     "SpinInjection": "kinetics.physics.boundaries",
     "MagneticInterface": "kinetics.physics.boundaries",
-    "PumpingProblem": "kinetics.pumping_problem",
+    "PumpingProblem": "kinetics.models.pumping",
     "Precession": "kinetics.physics.pumping",
-    "TexturePumping": "kinetics.physics.texture_pumping",
-    "ElectronGas": "kinetics.physics.texture_pumping",
+    "TexturePumping": "kinetics.models.texture",
+    "ElectronGas": "kinetics.models.texture",
 }
-_SUBMODULES = {"analytic", "case", "cli", "device", "export", "geometry", "io", "materials",
-               "observables", "physics", "plot", "problem", "pumping_problem", "pumping_results",
-               "runner", "solve", "units"}
+_SUBMODULES = {"analytic", "case", "cli", "device", "geometry", "materials", "models",
+               "observables", "output", "physics", "plot", "runner", "solvers", "units"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]
 

@@ -219,7 +219,7 @@ class Case:
             return load(path, comm=comm, **geo)
         builder = geo.pop("builder")
         if builder == "layered_box":
-            from kinetics.device import layered_box
+            from kinetics.geometry import layered_box
             layers = [tuple(x) for x in geo.pop("layers")] if "layers" in geo else None
             return layered_box(layers=layers, comm=comm, **geo)
         import kinetics.geometry as geometry

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if ns.name not in demos:
             print(f"kinetics: unknown demo '{ns.name}'; demos: {', '.join(demos)}", file=sys.stderr)
             return 2
-        from kinetics.solve import SolverError
+        from kinetics.solvers.linear import SolverError
         sys.argv = [str(demos[ns.name]), *ns.args]
         try:
             runpy.run_path(str(demos[ns.name]), run_name="__main__")
@@ -118,7 +118,7 @@ def _run(ns) -> int:
 
     from kinetics.case import CaseError, load_case
     from kinetics.runner import Progress, run_case
-    from kinetics.solve import SolverError
+    from kinetics.solvers.linear import SolverError
     comm = MPI.COMM_WORLD
     try:
         case = load_case(ns.case)

@@ -1,4 +1,4 @@
-"""What a lab measures, computed from a :class:`kinetics.problem.Solution` (SI, MPI-reduced).
+"""What a lab measures, computed from a :class:`kinetics.models.spin_charge.Solution` (SI, MPI-reduced).
 
 Currents through contacts held at a fixed potential are computed with the variationally
 consistent flux (the residual of the weak form tested with a function that is one on the

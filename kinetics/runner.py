@@ -82,13 +82,13 @@ def _measure(case: Case, sol) -> dict:
 
 
 def _pumping_problem(spec: dict, device, materials, boundaries, options):
-    """A :class:`kinetics.pumping_problem.PumpingProblem` for the ``[pumping]`` section:
+    """A :class:`kinetics.models.pumping.PumpingProblem` for the ``[pumping]`` section:
     uniform precession about ``axis`` (default: the interface's m) at ``frequency_Hz`` with
     the cone angle ``cone_angle_deg``; the listed contacts float."""
     import math
 
     from kinetics.physics.pumping import Precession
-    from kinetics.pumping_problem import PumpingProblem
+    from kinetics.models.pumping import PumpingProblem
     iface = spec["interface"]
     cond = next(c for c in boundaries if c.name == iface)
     axis = tuple(spec.get("axis", tuple(cond.m)))
@@ -100,13 +100,13 @@ def _pumping_problem(spec: dict, device, materials, boundaries, options):
 
 
 def _texture_pumping(spec: dict, device, progress) -> dict:
-    """Run the seed-002 model (:mod:`kinetics.physics.texture_pumping`) for the
+    """Run the seed-002 model (:mod:`kinetics.models.texture`) for the
     ``[texture_pumping]`` section: a precessing texture (optionally a spin wave), solved in
     the frequency domain, reported as device integrals over one period."""
     import math
 
-    from kinetics.physics.texture_pumping import ElectronGas, TexturePumping
-    from kinetics.physics.texture_sources import precessing_texture
+    from kinetics.models.texture import ElectronGas, TexturePumping
+    from kinetics.physics.texture.sources import precessing_texture
     omega = 2 * math.pi * spec["frequency_Hz"]
     texture = precessing_texture(axis=tuple(spec.get("axis", (0.0, 0.0, 1.0))),
                                  cone_angle=math.radians(spec["cone_angle_deg"]), Omega=omega,
@@ -140,15 +140,15 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
     ------
     kinetics.case.CaseError
         For input that only shows up against the mesh (unknown region or facet names).
-    kinetics.solve.SolverError
+    kinetics.solvers.linear.SolverError
         If a solve fails; nothing is written in that case.
     """
     from mpi4py import MPI
 
-    from kinetics import io
+    from kinetics.output import results as io
     from kinetics.geometry import statistics
     from kinetics.observables import fit_smr
-    from kinetics.problem import SpinChargeProblem
+    from kinetics.models.spin_charge import SpinChargeProblem
 
     comm = comm or MPI.COMM_WORLD
     progress = progress or Progress(comm)
@@ -260,11 +260,11 @@ def _write(outdir: Path, comm, writer) -> None:
 
 
 def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) -> None:
-    from kinetics import io
+    from kinetics.output import results as io
     if output.get("fields", True):
         io.write_fields(sol, tmp / "fields.bp")
     if output.get("fields", True) or output.get("pictures", False):
-        from kinetics import export
+        from kinetics.output import grid as export
         export.save_vtu(sol, tmp / "fields.vtu")
     io.write_json(tmp / "results.json", results, comm)
     if output.get("pictures", False):

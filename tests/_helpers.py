@@ -16,8 +16,8 @@ def solve_direct(a, L, bcs, W):
     """Assemble the bilinear and linear UFL forms with Dirichlet ``bcs`` and solve with the
     package's checked direct solver; returns the solution Function on ``W``."""
     from dolfinx.fem import petsc as fpetsc
-    from kinetics.assembly import assemble_rhs
-    from kinetics.solve import LinearSolver
+    from kinetics.solvers.assembly import assemble_rhs
+    from kinetics.solvers.linear import LinearSolver
     a_form, L_form = fem.form(a), fem.form(L)
     A = fpetsc.assemble_matrix(a_form, bcs=bcs)
     A.assemble()

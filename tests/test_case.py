@@ -111,7 +111,7 @@ def test_case_run_writes_results_and_matches_across_ranks(tmp_path_factory):
 
 def test_failed_run_writes_nothing(tmp_path):
     text = GOOD + '\n[solver]\npreset = "iterative"\npetsc_options = { ksp_max_it = 1, ksp_rtol = 1e-14 }\n'
-    from kinetics.solve import SolverError
+    from kinetics.solvers.linear import SolverError
     with pytest.raises(SolverError):
         run_case(parse_case(text, "fail.toml"), tmp_path / "out", MPI.COMM_SELF, Progress(MPI.COMM_SELF, False))
     assert list(tmp_path.iterdir()) == []

@@ -10,9 +10,9 @@ import ufl
 import kinetics
 from kinetics import analytic as an
 from kinetics import observables as ob
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, Insulator, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 from _helpers import l2_norm, rates
 

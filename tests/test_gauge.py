@@ -10,11 +10,11 @@ from dolfinx import fem, mesh
 from mpi4py import MPI
 
 import kinetics
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.physics import gauge
 from kinetics.physics.boundaries import Contact
 from kinetics.physics.spin_charge import BulkCoefficients, bulk_form, covariant_gradient
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 from _helpers import l2_norm, solve_direct
 

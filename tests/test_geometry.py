@@ -312,7 +312,8 @@ def test_check_volume_map():
 
 @pytest.mark.mpi
 def test_check_device_rejects_empty_regions_and_facets():
-    from kinetics.device import Device, layered_box
+    from kinetics.device import Device
+    from kinetics.geometry import layered_box
     box = layered_box([20 * NM, 10 * NM], [4, 2], [("pt", 5 * NM, 2)], cell_type="triangle")
     checks.check_device(box)
     ghost = Device(box.mesh, box.cell_tags, box.facet_tags, {**box.regions, "ghost": 99},
@@ -352,7 +353,7 @@ def test_statistics_and_table():
     table = geometry.format_statistics(s)
     for word in ("tetrahedron", "pt|cu", "cu_top", "radius ratio", "nm"):
         assert word in table
-    from kinetics.device import layered_box
+    from kinetics.geometry import layered_box
     hexes = geometry.statistics(layered_box([20 * NM, 10 * NM, 5 * NM], [4, 2, 2]))
     assert "edge ratio" in hexes["quality_measure"] and hexes["quality_min"] == pytest.approx(0.5)
 

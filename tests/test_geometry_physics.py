@@ -9,7 +9,7 @@ from kinetics import analytic as an
 from kinetics import observables as ob
 from kinetics.geometry import film
 from kinetics.physics.boundaries import Contact, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 LAM, SIGMA, THETA = 1.5e-9, 2.4e6, 0.11
 D, LX, LY, V0 = 4e-9, 12e-9, 6e-9, 1e-3

@@ -62,7 +62,7 @@ def test_render_gathers_the_distributed_mesh(tmp_path):
 
 
 def test_render_refuses_1d(tmp_path):
-    from kinetics.device import layered_box
+    from kinetics.geometry import layered_box
     from kinetics.geometry import gallery
     with pytest.raises(ValueError, match="1D"):
         gallery.render(layered_box([10e-9], [4]), tmp_path / "x.png")

@@ -7,9 +7,9 @@ from mpi4py import MPI
 
 import kinetics
 from kinetics import observables as ob
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, FloatingProbe, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 
 def observables(comm, solver):

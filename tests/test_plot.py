@@ -1,4 +1,4 @@
-"""Pictures and the exported grid: kinetics.export (to_pyvista, save_vtu, load_vtu) and
+"""Pictures and the exported grid: kinetics.output.grid (to_pyvista, save_vtu, load_vtu) and
 kinetics.plot (PyVista scenes and matplotlib charts), in 3D and on a 2D x-z section,
 serially and gathered from 2 MPI ranks."""
 
@@ -12,10 +12,11 @@ import pytest
 
 import kinetics
 from kinetics import analytic as an
-from kinetics import export, observables, plot
-from kinetics.device import layered_box
+from kinetics import observables, plot
+from kinetics.output import grid as export
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 pv = pytest.importorskip("pyvista")
 
@@ -327,7 +328,7 @@ def test_renders_without_a_display_by_starting_xvfb(grids, tmp_path):
 
 
 def test_clear_error_without_display_and_xvfb():
-    code = ("import kinetics.plot_common as c\n"
+    code = ("import kinetics.plot.common as c\n"
             "try:\n    c.ensure_display()\nexcept RuntimeError as e:\n    print('ERR', e)\n")
     res = _run_without_display(code, path_env="/nonexistent")
     assert res.returncode == 0, res.stderr

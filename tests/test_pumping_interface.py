@@ -1,4 +1,4 @@
-"""Interface spin pumping (kinetics.physics.pumping, kinetics.pumping_problem) against closed
+"""Interface spin pumping (kinetics.physics.pumping, kinetics.models.pumping) against closed
 forms: the pumped source and its Onsager structure, the perfect sink, the DC accumulation
 profile, the ISHE voltage and current of a Pt strip on YIG versus thickness (with convergence
 rates), linear response versus the exact quasi-static average, and MPI invariance."""
@@ -13,10 +13,11 @@ from mpi4py import MPI
 import kinetics
 from kinetics import analytic as an
 from kinetics import observables as ob
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
+from kinetics.analytic import pumping as ap
 from kinetics.physics import pumping as pp
 from kinetics.physics.boundaries import Contact, MagneticInterface
-from kinetics.pumping_problem import PumpingProblem
+from kinetics.models.pumping import PumpingProblem
 
 from _helpers import l2_norm, rates
 
@@ -67,16 +68,16 @@ def test_pumped_source_dc_and_onsager_structure():
 def test_closed_form_is_first_order_in_theta_of_the_exact_film_solution():
     d = 4e-9
     for theta in (1e-4, 0.02):
-        ex = pp.film_pumping_exact(d, PT.sigma, PT.lambda_sf, theta, PREC, G_R, G_I)
-        V = pp.ishe_voltage_film(d, PT.sigma, PT.lambda_sf, theta, LX, OMEGA, 0.3, G_R, G_I)
+        ex = ap.film_pumping_exact(d, PT.sigma, PT.lambda_sf, theta, PREC, G_R, G_I)
+        V = ap.ishe_voltage_film(d, PT.sigma, PT.lambda_sf, theta, LX, OMEGA, 0.3, G_R, G_I)
         assert -ex["E_x"] * LX == pytest.approx(V, rel=2 * theta ** 2)
-        sc = pp.film_pumping_exact(d, PT.sigma, PT.lambda_sf, theta, PREC, G_R, G_I, circuit="short")
-        I = pp.ishe_current_film(d, PT.sigma, PT.lambda_sf, theta, OMEGA, 0.3, G_R, G_I)
+        sc = ap.film_pumping_exact(d, PT.sigma, PT.lambda_sf, theta, PREC, G_R, G_I, circuit="short")
+        I = ap.ishe_current_film(d, PT.sigma, PT.lambda_sf, theta, OMEGA, 0.3, G_R, G_I)
         assert sc["I_per_width"] == pytest.approx(I, rel=1e-10)       # exact when shorted
-    g_b = pp.film_spin_conductance(d, PT.sigma, PT.lambda_sf)
-    js = pp.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I, g_b)
+    g_b = ap.film_spin_conductance(d, PT.sigma, PT.lambda_sf)
+    js = ap.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I, g_b)
     assert ex["js_in"][1] == pytest.approx(js, rel=1e-3)
-    assert js < pp.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I)       # backflow reduces it
+    assert js < ap.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I)       # backflow reduces it
 
 
 # ----------------------------------------------------------------------------- FEM
@@ -103,8 +104,8 @@ def test_backflow_reduces_pumping_to_re_G_eff(top, lam):
     extra = Contact("zmax", 0.0, spin="reservoir") if top == "reservoir" else None
     prob = strip(d, 24, material=mat, degree=2, floating=False, top=extra)
     res = prob.periodic(8)
-    g_b = pp.film_spin_conductance(d, mat.sigma, lam, top)
-    expected = pp.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I, g_b)
+    g_b = ap.film_spin_conductance(d, mat.sigma, lam, top)
+    expected = ap.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I, g_b)
     got = res.spin_current_into_metal("zmin") / LX
     assert got[1] == pytest.approx(expected, rel=1e-6)
     assert abs(got[0]) + abs(got[2]) < 1e-9 * expected
@@ -118,14 +119,14 @@ def test_dc_accumulation_profile_converges_to_closed_form():
         prob = strip(d, nz, material=mat, floating=False)
         dc = prob.periodic(8).dc
         z = prob.problem.x_si[2]
-        g_b = pp.film_spin_conductance(d, PT.sigma, PT.lambda_sf)
-        mu0 = pp.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I, g_b) / g_b
+        g_b = ap.film_spin_conductance(d, PT.sigma, PT.lambda_sf)
+        mu0 = ap.dc_pumped_spin_current(OMEGA, 0.3, G_R, G_I, g_b) / g_b
         exact = ufl.as_vector([0, mu0 * ufl.cosh((d - z) / PT.lambda_sf) / math.cosh(d / PT.lambda_sf), 0])
         errors.append(l2_norm(dc.mu_s - exact, prob.problem.dx) / l2_norm(exact, prob.problem.dx))
         hs.append(d / nz)
     z = np.linspace(0, d, 5)
     prof = ob.line_profile(dc, np.column_stack([np.full(5, LX / 2), np.zeros(5), z]))
-    ref = pp.film_pumped_accumulation(z, d, PT.sigma, PT.lambda_sf, OMEGA, 0.3, G_R, G_I)
+    ref = ap.film_pumped_accumulation(z, d, PT.sigma, PT.lambda_sf, OMEGA, 0.3, G_R, G_I)
     assert np.allclose(prof[:, 1], ref, rtol=5e-3)
     assert rates(errors, hs)[-1] > 1.9, errors
     assert errors[-1] < 5e-3
@@ -137,7 +138,7 @@ def test_ishe_voltage_vs_thickness_converges_to_exact_film(d_over_lambda):
     exact quasi-static film solution; P1 converges at rate 2, and the closed form
     (first order in θ_SH) is within θ_SH²."""
     d = d_over_lambda * PT.lambda_sf
-    ex = pp.film_pumping_exact(d, PT.sigma, PT.lambda_sf, PT.theta_sh, PREC, G_R, G_I, samples=8)
+    ex = ap.film_pumping_exact(d, PT.sigma, PT.lambda_sf, PT.theta_sh, PREC, G_R, G_I, samples=8)
     V_exact = -ex["E_x"] * LX
     errs = []
     for nz in (6, 12, 24):
@@ -145,7 +146,7 @@ def test_ishe_voltage_vs_thickness_converges_to_exact_film(d_over_lambda):
         errs.append(abs(V / V_exact - 1))
     assert rates(errs, [1 / 6, 1 / 12, 1 / 24])[-1] > 1.85, errs
     assert errs[-1] < 2e-3
-    V_cf = pp.ishe_voltage_film(d, PT.sigma, PT.lambda_sf, PT.theta_sh, LX, OMEGA, 0.3, G_R, G_I)
+    V_cf = ap.ishe_voltage_film(d, PT.sigma, PT.lambda_sf, PT.theta_sh, LX, OMEGA, 0.3, G_R, G_I)
     assert V == pytest.approx(V_cf, rel=PT.theta_sh ** 2)
     assert V > 0          # p̂ = ŷ, n̂ = ẑ: the ISHE current flows along +x, V(xmax) > V(xmin)
 
@@ -154,7 +155,7 @@ def test_short_circuit_ishe_current_matches_closed_form():
     d = 3e-9
     prob = strip(d, 16, degree=2, floating=False)
     I = ob.contact_current(prob.periodic(8).dc, "xmin")           # A/m: into the strip at xmin
-    I_cf = pp.ishe_current_film(d, PT.sigma, PT.lambda_sf, PT.theta_sh, OMEGA, 0.3, G_R, G_I)
+    I_cf = ap.ishe_current_film(d, PT.sigma, PT.lambda_sf, PT.theta_sh, OMEGA, 0.3, G_R, G_I)
     assert I == pytest.approx(I_cf, rel=1e-5)
 
 
@@ -192,7 +193,7 @@ def test_first_harmonic_at_the_interface_matches_rotating_frame():
     lin = prob.linear_response()
     pts = [[LX / 2, 0, 0.0]]
     mu1 = ob.line_profile(lin.first_harmonic[0], pts)[0] + 1j * ob.line_profile(lin.first_harmonic[1], pts)[0]
-    g_b = pp.film_spin_conductance(d, PT.sigma, PT.lambda_sf)
+    g_b = ap.film_spin_conductance(d, PT.sigma, PT.lambda_sf)
     G0 = an.conductance_matrix(G_R, G_I, m=(0, 1, 0))
     mup1 = pp.HBAR_OVER_E * prec.harmonics()["mxmdot1"]
     expected = np.linalg.solve(g_b * np.eye(3) + G0, G0 @ mup1)
@@ -235,7 +236,7 @@ def test_bad_input_is_rejected_before_solving():
     with pytest.raises(ValueError, match="period"):
         pp.MagnetizationFunction(lambda t, x: x, period=-1.0)
     with pytest.raises(ValueError, match="top"):
-        pp.film_spin_conductance(1e-9, 1e6, 1e-9, top="metal")
+        ap.film_spin_conductance(1e-9, 1e6, 1e-9, top="metal")
     prob = PumpingProblem(dev, {"film": PT}, bcs,
                           {"zmin": pp.MagnetizationFunction(lambda t, x: [0, 0, 1])})
     with pytest.raises(ValueError, match="period"):

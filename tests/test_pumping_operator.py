@@ -1,4 +1,4 @@
-"""The diffusion average ⟨·⟩ of seed 002 (kinetics.physics.texture_operator): the plane-wave
+"""The diffusion average ⟨·⟩ of seed 002 (kinetics.models.diffusion_average): the plane-wave
 kernel (the definition, seed 002 Eq. 6), the 1D step (seed note §4.3), manufactured solutions
 for the time-dependent operator with observed rates in space and time, time domain converging
 to frequency domain, and the singular DC problem (seed note §6.3)."""
@@ -11,8 +11,8 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from kinetics.device import layered_box
-from kinetics.physics.texture_operator import DiffusionAverage
+from kinetics.geometry import layered_box
+from kinetics.models.diffusion_average import DiffusionAverage
 
 from _helpers import l2_norm, rates
 

@@ -1,4 +1,4 @@
-"""The seed-002 spin-pumping model (kinetics.physics.texture_pumping): the internal identities
+"""The seed-002 spin-pumping model (kinetics.models.texture): the internal identities
 of the seed note §4.2 (uniform precession, static texture, continuity with the torque A21),
 Rashba and impurity spin-to-charge conversion with charge conservation (B6), the singular DC
 problem, time domain converging to frequency domain, sampled textures, and MPI invariance."""
@@ -11,9 +11,9 @@ import ufl
 from mpi4py import MPI
 
 from kinetics import units
-from kinetics.device import layered_box
-from kinetics.physics.texture_pumping import ElectronGas, TexturePumping
-from kinetics.physics.texture_sources import AnalyticTexture, SampledTexture, precessing_texture
+from kinetics.geometry import layered_box
+from kinetics.models.texture import ElectronGas, TexturePumping
+from kinetics.physics.texture.sources import AnalyticTexture, SampledTexture, precessing_texture
 
 from _helpers import rates
 

@@ -8,9 +8,9 @@ import pytest
 import kinetics
 from kinetics import analytic as an
 from kinetics import observables as ob
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, MagneticInterface
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 LAM, SIGMA, THETA = 1.5e-9, 2.4e6, 0.02
 G_R, G_I = 7e14, 5e13

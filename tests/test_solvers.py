@@ -11,11 +11,11 @@ from mpi4py import MPI
 
 import kinetics
 from kinetics import observables as ob
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, FloatingProbe, MagneticInterface
-from kinetics.problem import SpinChargeProblem
-from kinetics.recycling import SubspaceRecycler
-from kinetics.solve import AUTO_DIRECT_LIMITS, LinearSolver, choose_preset
+from kinetics.models.spin_charge import SpinChargeProblem
+from kinetics.solvers.recycling import SubspaceRecycler
+from kinetics.solvers.linear import AUTO_DIRECT_LIMITS, LinearSolver, choose_preset
 
 PT_HARD = kinetics.materials.get("Pt", theta_sh=0.3, lambda_sf=0.5e-9)
 G_HARD = dict(G_r=1e15, G_i=1e14)

@@ -10,9 +10,9 @@ import pytest
 
 import kinetics
 from kinetics import observables as ob
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.physics.boundaries import Contact, SpinInjection
-from kinetics.problem import SpinChargeProblem
+from kinetics.models.spin_charge import SpinChargeProblem
 
 LAM, W, LX = 100e-9, 40e-9, 1000e-9
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import kinetics
-from kinetics.device import layered_box
+from kinetics.geometry import layered_box
 from kinetics.materials import Material, kappa_from_lifshits_dyakonov
 from kinetics.physics.boundaries import Contact, CurrentContact, MagneticInterface
-from kinetics.problem import SpinChargeProblem
-from kinetics.solve import SolverError
+from kinetics.models.spin_charge import SpinChargeProblem
+from kinetics.solvers.linear import SolverError
 
 
 @pytest.fixture(scope="module")

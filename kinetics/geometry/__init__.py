@@ -13,6 +13,7 @@ builder                        device
 :func:`hall_bar`               Hall bar with end contacts and pairs of voltage arms
 :func:`nonlocal_spin_valve`    channel crossed by two ferromagnetic electrodes (3D or 2D)
 :func:`blocks`                 any assembly of named axis-aligned boxes
+:func:`layered_box`            structured stack of layers without gmsh (hexahedra or simplices)
 :func:`load`                   a user's .geo or .msh file with physical names
 =============================  =========================================================
 
@@ -31,9 +32,10 @@ quality; :func:`check_device` raises for empty regions or facet sets.  The pictu
 from kinetics.geometry.builders import film, pillar, stack
 from kinetics.geometry.checks import check_device, format_statistics, statistics
 from kinetics.geometry.devices import blocks, hall_bar, nonlocal_spin_valve
+from kinetics.geometry.layered_box import layered_box
 from kinetics.geometry.load import load
 
-__all__ = ["stack", "film", "pillar", "hall_bar", "nonlocal_spin_valve", "blocks", "load",
+__all__ = ["stack", "film", "pillar", "hall_bar", "nonlocal_spin_valve", "blocks", "layered_box", "load",
            "statistics", "format_statistics", "check_device", "gallery"]
 
 

@@ -23,7 +23,7 @@ returns a :class:`~kinetics.device.Device` (``length_unit = 1e-9``) distributed 
 ``grading``
     With ``cells_across``: 0 (default) for uniform layers; 0 < g < 1 clusters the extruded
     layers toward both faces of every film (the cell next to a face is (1 - g) times the
-    uniform one), the same map as :func:`kinetics.device.layered_box`.  This resolves the
+    uniform one), the same map as :func:`kinetics.geometry.layered_box`.  This resolves the
     spin diffusion length next to interfaces with few layers.
 ``comm``
     MPI communicator (default ``MPI.COMM_WORLD``); gmsh runs on its rank 0.

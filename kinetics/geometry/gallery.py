@@ -123,7 +123,7 @@ def render(device, png_path, *, title: str | None = None, window_size=None,
     RuntimeError
         When no off-screen rendering is possible (no X display and Xvfb does not start):
         install xvfb or run under ``xvfb-run -a``.  Without a working ``DISPLAY``, rank 0
-        starts a private Xvfb (:func:`kinetics.plot_common.ensure_display`).
+        starts a private Xvfb (:func:`kinetics.plot.common.ensure_display`).
 
     Notes
     -----
@@ -166,7 +166,7 @@ def _draw(device, png_path, body, faces, interfaces, title, window_size, show_ed
     """Rank 0: the PyVista scene (3D: two panels, regions | tagged facets; 2D: one)."""
     import pyvista as pv
     pv.OFF_SCREEN = True
-    from kinetics.plot_common import ensure_display
+    from kinetics.plot.common import ensure_display
     ensure_display()
     tdim = device.dim
     png_path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ using 𝒟_i† = −𝒟_i (ε_abc A_i^b J^c w^a = −J·(A_i × w)).
 
 Every function here takes coefficients already expressed in the solver's internal units
 (lengths in mesh units, conductivities divided by a reference σ0, see
-:class:`kinetics.problem.SpinChargeProblem`); the formulas are unit-independent.
+:class:`kinetics.models.spin_charge.SpinChargeProblem`); the formulas are unit-independent.
 
 Gradients are "padded" to three dimensions: a mesh that spans only some physical axes
 (``Device.axes``) has zero derivatives along the others, so a 2D x-z cross-section or a 1D

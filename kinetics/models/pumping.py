@@ -1,6 +1,6 @@
 """Spin pumping into a device from magnets with prescribed dynamics: quasi-static FEM driver.
 
-:class:`PumpingProblem` wraps a :class:`kinetics.problem.SpinChargeProblem` whose HM|FI
+:class:`PumpingProblem` wraps a :class:`kinetics.models.spin_charge.SpinChargeProblem` whose HM|FI
 interfaces carry a time-dependent m(t, x) and the pumped source of
 :mod:`kinetics.physics.pumping`:
 
@@ -31,7 +31,7 @@ where u_c has unit potential on contact c.  V_c makes the consistent flux throug
 floating contact vanish.  The ISHE voltage of a strip is then exact even when the strip is
 short, unlike a FloatingProbe (an insulating face).
 
-Caveat: the averaged and harmonic :class:`~kinetics.problem.Solution` objects are fine for
+Caveat: the averaged and harmonic :class:`~kinetics.models.spin_charge.Solution` objects are fine for
 observables that are linear in u.  These are potentials, contact currents, μ_s, j_c and
 region averages.  :func:`kinetics.observables.interface_absorption` uses the *current* m and
 omits j_pump.  Use :meth:`PeriodicResponse.spin_current_into_metal` instead.
@@ -46,9 +46,9 @@ import numpy as np
 
 from kinetics.physics import boundaries as bc
 from kinetics.physics.pumping import HBAR_OVER_E, MagnetizationFunction, Precession
-from kinetics.problem import Solution, SpinChargeProblem
-from kinetics.pumping_results import LinearResponse, PeriodicResponse
-from kinetics.solve import LinearSolver
+from kinetics.models.spin_charge import Solution, SpinChargeProblem
+from kinetics.models.pumping_results import LinearResponse, PeriodicResponse
+from kinetics.solvers.linear import LinearSolver
 
 __all__ = ["PumpingProblem", "PeriodicResponse", "LinearResponse"]
 
@@ -158,7 +158,7 @@ class PumpingProblem:
     Parameters
     ----------
     device, materials, boundaries, degree, solver, petsc_options:
-        As for :class:`kinetics.problem.SpinChargeProblem`.  Every interface named in
+        As for :class:`kinetics.models.spin_charge.SpinChargeProblem`.  Every interface named in
         ``dynamics`` must be a :class:`~kinetics.physics.boundaries.MagneticInterface`.
         Its G_r, G_i, G_s, rotation and Γ_loss are used; its ``m`` is replaced and its
         ``pumping`` must be None.
@@ -297,7 +297,7 @@ class PumpingProblem:
 
         Raises
         ------
-        kinetics.solve.SolverError
+        kinetics.solvers.linear.SolverError
             If PETSc fails.
         """
         self._set_time(t)

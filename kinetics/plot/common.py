@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kinetics.export import _root_call, _world_comm, atomic_write
+from kinetics.output.grid import _root_call, _world_comm, atomic_write
 
 __all__ = ["ensure_display", "display_available", "readable_unit", "font_file",
            "atomic_write", "root_call", "world_comm"]

@@ -1,9 +1,9 @@
-"""Results of the seed-002 model (:mod:`kinetics.physics.texture_pumping`): the fields at one
+"""Results of the seed-002 model (:mod:`kinetics.models.texture`): the fields at one
 time (:class:`TextureState`), harmonic amplitudes (:class:`FrequencyResponse`) and time series
 (:class:`TimeResponse`).
 
 Every field is a UFL expression in SI units built from the solved averages and the texture
-(formulas and equation numbers in :mod:`kinetics.physics.texture_pumping`).  Spin densities
+(formulas and equation numbers in :mod:`kinetics.models.texture`).  Spin densities
 are in J·s/m³, spin currents J[a, i] (spin a, flow i) in J/m², torques in J/m³, charge
 densities in C/m³ and charge currents in A/m².
 """
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kinetics.physics import texture_conversion as conv
-from kinetics.physics.texture_operator import nonzero
+from kinetics.physics.texture import conversion as conv
+from kinetics.physics.texture.sources import nonzero
 
 if TYPE_CHECKING:
-    from kinetics.physics.texture_pumping import TexturePumping
+    from kinetics.models.texture import TexturePumping
 
 __all__ = ["TextureState", "FrequencyResponse", "TimeResponse"]
 

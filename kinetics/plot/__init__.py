@@ -1,8 +1,8 @@
 """Pictures of solutions: PyVista scenes of the fields and matplotlib charts, as PNG files.
 
 Plotting never re-solves (docs/design.md §2): the PyVista functions take a
-:class:`~kinetics.problem.Solution`, a grid from :func:`kinetics.export.to_pyvista`, or the
-``.vtu`` file that :func:`kinetics.export.save_vtu` wrote during the run; the charts take
+:class:`~kinetics.models.spin_charge.Solution`, a grid from :func:`kinetics.output.grid.to_pyvista`, or the
+``.vtu`` file that :func:`kinetics.output.grid.save_vtu` wrote during the run; the charts take
 arrays.
 
 PyVista (off-screen PNG; ``show=True`` also opens a window when a display exists):
@@ -34,7 +34,7 @@ Conventions shared by all of them:
 - SI inputs, readable outputs: axes and colour bars carry units with prefixes chosen from
   the data (nm, µV, mΩ, 10¹¹ A/m²);
 - off-screen rendering works without a display: on Linux without a reachable X server a
-  private Xvfb is started (:func:`kinetics.plot_common.ensure_display`).
+  private Xvfb is started (:func:`kinetics.plot.common.ensure_display`).
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kinetics.plot_charts import PLANES, line_profile, smr_angular, thickness_scan
-from kinetics.plot_common import ensure_display, readable_unit, world_comm
-from kinetics.plot_fields import COMPONENTS, current_streamlines, regions, spin_accumulation_3d
+from kinetics.plot.charts import PLANES, line_profile, smr_angular, thickness_scan
+from kinetics.plot.common import ensure_display, readable_unit, world_comm
+from kinetics.plot.fields import COMPONENTS, current_streamlines, regions, spin_accumulation_3d
 
 __all__ = ["spin_accumulation_3d", "current_streamlines", "regions", "pictures_from_folder",
            "line_profile", "smr_angular", "thickness_scan", "ensure_display", "readable_unit",
@@ -55,7 +55,7 @@ __all__ = ["spin_accumulation_3d", "current_streamlines", "regions", "pictures_f
 def pictures_from_folder(folder, out=None) -> list[Path] | None:
     """Draw the standard pictures of every ``*.vtu`` in ``folder`` (no re-solve).
 
-    For each ``NAME.vtu`` (written by :func:`kinetics.export.save_vtu`):
+    For each ``NAME.vtu`` (written by :func:`kinetics.output.grid.save_vtu`):
     ``NAME_mu.png`` (|μ_s|), ``NAME_mu_<c>.png`` (its largest component c, signed colours),
     ``NAME_mu_cut.png`` (3D only: clipped normal to x, the y-z cross-section through the
     thickness), ``NAME_current.png`` (j_c streamlines) and ``NAME_regions.png``.
@@ -76,9 +76,9 @@ def pictures_from_folder(folder, out=None) -> list[Path] | None:
     FileNotFoundError
         If ``folder`` does not exist or holds no ``.vtu`` file.
     ValueError
-        If a ``.vtu`` is not a kinetics grid (:func:`kinetics.export.load_vtu`).
+        If a ``.vtu`` is not a kinetics grid (:func:`kinetics.output.grid.load_vtu`).
     """
-    from kinetics.export import load_vtu
+    from kinetics.output.grid import load_vtu
     comm = world_comm()
     if comm is not None and comm.rank != 0:
         return None
@@ -86,7 +86,7 @@ def pictures_from_folder(folder, out=None) -> list[Path] | None:
     files = sorted(folder.glob("*.vtu")) if folder.is_dir() else []
     if not files:
         raise FileNotFoundError(f"no .vtu files in {str(folder)!r}; a run writes them with "
-                                f"kinetics.export.save_vtu(solution, path)")
+                                f"kinetics.output.grid.save_vtu(solution, path)")
     out = Path(out) if out is not None else folder
     written = []
     for path in files:

@@ -1,4 +1,4 @@
-"""Results of :class:`kinetics.pumping_problem.PumpingProblem`: the period-sampled quasi-static
+"""Results of :class:`kinetics.models.pumping.PumpingProblem`: the period-sampled quasi-static
 solution (:class:`PeriodicResponse`) and the frozen-operator linear response
 (:class:`LinearResponse`).  Harmonic convention u(t) = Re[û e^{+iωt}]
 (:mod:`kinetics.physics.pumping`).
@@ -10,7 +10,7 @@ import dataclasses
 
 import numpy as np
 
-from kinetics.problem import Solution, SpinChargeProblem
+from kinetics.models.spin_charge import Solution, SpinChargeProblem
 
 __all__ = ["PeriodicResponse", "LinearResponse"]
 

@@ -74,7 +74,7 @@ def impurity_coefficient(lambda_so: float, gas) -> float:
     lambda_so:
         Impurity SOC strength λ_so of seed 002 Eq. (28), m².
     gas:
-        A :class:`kinetics.physics.texture_pumping.ElectronGas` (k_F, ε_F, τ).
+        A :class:`kinetics.models.texture.ElectronGas` (k_F, ε_F, τ).
 
     Raises
     ------

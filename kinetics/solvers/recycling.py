@@ -1,6 +1,6 @@
 """Initial guesses for sequences of related linear solves (sweeps) from earlier solutions.
 
-Used by :class:`kinetics.problem.SpinChargeProblem` in angular (SMR) scans: the solutions
+Used by :class:`kinetics.models.spin_charge.SpinChargeProblem` in angular (SMR) scans: the solutions
 for different magnetization directions span a space of small dimension, so after a few
 directions the minimal-residual combination of the stored solutions already meets the
 tolerance.  Pure linear algebra on PETSc vectors; no physics.

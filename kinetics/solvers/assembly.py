@@ -1,7 +1,7 @@
 """Assembly helpers for sweeps: the compact spin-charge matrix and the interface (Robin) part.
 
 An angular (SMR) sweep changes only the HM|FI boundary term n·j_s = G_s μ + G_r(μ − (m·μ)m)
-− G_i m×μ (design.md §3).  :class:`kinetics.problem.SpinChargeProblem` therefore assembles
+− G_i m×μ (design.md §3).  :class:`kinetics.models.spin_charge.SpinChargeProblem` therefore assembles
 the exterior-facet integrals of its bilinear form separately (:func:`interface_form`,
 :func:`assemble_interface`) and updates A(m_new) = A(m_old) + B(m_new) − B(m_old) over
 interface facets only, and the right-hand side by the interface part of the Dirichlet
@@ -26,7 +26,7 @@ def interface_form(a_ufl):
     import ufl
     from dolfinx import fem
 
-    from kinetics.jit import jit_options
+    from kinetics.solvers.jit import jit_options
     facet = [i for i in a_ufl.integrals() if i.integral_type() == "exterior_facet"]
     return fem.form(ufl.Form(facet), jit_options=jit_options()) if facet else None
 
@@ -270,7 +270,7 @@ def scalar_node_space(W):
 def diagonal_blocks(W, bulk, dirichlet_facets, *, spin_components=(0, 1, 2)):
     """The charge block and the (averaged) spin block of the bulk operator, assembled as
     scalar matrices on the nodes of W, for the block preconditioner
-    (:class:`kinetics.block_pc.SpinChargePC`), so that the full operator need not be an
+    (:class:`kinetics.solvers.block_pc.SpinChargePC`), so that the full operator need not be an
     AIJ matrix from which they are extracted (a BAIJ matrix assembles 2-3x faster).
 
     Parameters
@@ -299,7 +299,7 @@ def diagonal_blocks(W, bulk, dirichlet_facets, *, spin_components=(0, 1, 2)):
     from dolfinx import fem
     from dolfinx.fem import petsc as fpetsc
 
-    from kinetics.jit import jit_options
+    from kinetics.solvers.jit import jit_options
     Q = scalar_node_space(W)
     if Q is None:
         return None

@@ -1,4 +1,4 @@
-"""PETSc solver presets and checked solves (the block preconditioner is in :mod:`kinetics.block_pc`).
+"""PETSc solver presets and checked solves (the block preconditioner is in :mod:`kinetics.solvers.block_pc`).
 
 Presets (each overridable by any PETSc option, e.g. ``{"ksp_rtol": 1e-12}``):
 
@@ -8,7 +8,7 @@ Presets (each overridable by any PETSc option, e.g. ``{"ksp_rtol": 1e-12}``):
     an earlier operator is kept and used as the preconditioner of GMRES for the new one, so a
     36-direction SMR scan costs one factorization plus cheap triangular solves.
 ``iterative``
-    GMRES preconditioned by :class:`kinetics.block_pc.SpinChargePC`, a block
+    GMRES preconditioned by :class:`kinetics.solvers.block_pc.SpinChargePC`, a block
     preconditioner for the interleaved 4-vector u = (V, μx, μy, μz): one algebraic
     multigrid (hypre BoomerAMG) for the charge block and scalar AMGs for the spin block, composed multiplicatively (charge first, then
     spin with the charge-to-spin coupling of the residual).  The spin AMGs act on the spin
@@ -26,7 +26,7 @@ Presets (each overridable by any PETSc option, e.g. ``{"ksp_rtol": 1e-12}``):
     8 000 unknowns, ``iterative`` otherwise (:data:`AUTO_DIRECT_LIMITS`).  MUMPS fills in
     badly in 3D (this build orders with PORD): 0.4 s at 9·10³ unknowns and 1.9 s at 2·10⁴
     on the benchmark film, against 0.12 s for ``iterative`` (docs/performance.md).  When an ``auto``
-    iterative solve fails, :class:`~kinetics.problem.SpinChargeProblem` repeats it with
+    iterative solve fails, :class:`~kinetics.models.spin_charge.SpinChargeProblem` repeats it with
     MUMPS (up to 400 000 unknowns) after a warning.
 
 Options of the block preconditioner (with the solver's options prefix): ``charge_*`` and
@@ -49,7 +49,7 @@ import time
 
 import numpy as np
 
-from kinetics.block_pc import SpinChargePC
+from kinetics.solvers.block_pc import SpinChargePC
 
 __all__ = ["PRESETS", "SolverError", "LinearSolver", "choose_preset", "amg_defaults",
            "AUTO_DIRECT_LIMITS", "STRONG_THRESHOLD"]
@@ -71,7 +71,7 @@ PRESETS: dict[str, dict] = {
     "iterative": {
         **_KRYLOV,
         "pc_type": "python",
-        "pc_python_type": "kinetics.block_pc.SpinChargePC",
+        "pc_python_type": "kinetics.solvers.block_pc.SpinChargePC",
     },
     "fieldsplit": {
         **_KRYLOV,
@@ -275,7 +275,7 @@ class LinearSolver:
             (no spin swapping, no gauge field): one diagonal block is extracted, not three.
         blocks:
             ``{"charge": Mat, "spin": Mat}``: the bulk charge block and the (averaged) bulk
-            spin block as scalar matrices (:func:`kinetics.assembly.diagonal_blocks`), or a
+            spin block as scalar matrices (:func:`kinetics.solvers.assembly.diagonal_blocks`), or a
             callable returning them at each preconditioner set-up; then nothing is
             extracted from the operator, which may be BAIJ.  None: extract.
         """

@@ -1,4 +1,4 @@
-"""Scene building blocks of the PyVista pictures (:mod:`kinetics.plot_fields`).
+"""Scene building blocks of the PyVista pictures (:mod:`kinetics.plot.fields`).
 
 Internal to :mod:`kinetics.plot`: input handling (Solution / Device / grid / ``.vtu``, the
 MPI dispatch to rank 0), point placement for arrows and seeds, outlines, the camera, axes
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kinetics.plot_common import (atomic_write, display_available, ensure_display, font_file,
+from kinetics.plot.common import (atomic_write, display_available, ensure_display, font_file,
                                   root_call, warn_no_window, world_comm)
 
 REGION_COLORS = ["#8da0cb", "#fc8d62", "#66c2a5", "#e5c494", "#a6d854", "#ffd92f", "#b3b3b3",
@@ -31,13 +31,13 @@ def png_path(png) -> Path:
 
 def input_grid(obj, *, allow_device=False):
     """(grid or None, comm or None, collective) for a Solution, Device, grid or .vtu path."""
-    from kinetics import export
+    from kinetics.output import grid as export
     if hasattr(obj, "problem") and hasattr(obj, "u"):
         return export.to_pyvista(obj), obj.problem.device.comm, True
     if hasattr(obj, "mesh") and hasattr(obj, "cell_tags"):
         if not allow_device:
             raise TypeError("this picture needs fields: pass a Solution, a grid from "
-                            "kinetics.export.to_pyvista/load_vtu or a .vtu path, not a Device")
+                            "kinetics.output.grid.to_pyvista/load_vtu or a .vtu path, not a Device")
         return export.device_grid(obj), obj.comm, True
     comm = world_comm()
     if comm is not None and comm.rank != 0:
@@ -69,12 +69,12 @@ def require(grid, *names):
     for name in names:
         if name not in present:
             raise ValueError(f"the grid has no field {name!r} (fields: {', '.join(present)}); "
-                             f"write it with kinetics.export.save_vtu(solution, path)")
+                             f"write it with kinetics.output.grid.save_vtu(solution, path)")
 
 
 def meta(grid):
     """(length unit, axes, topological dim) from the field data (defaults for plain grids)."""
-    from kinetics.export import text_field
+    from kinetics.output.grid import text_field
     fd = grid.field_data
     unit = text_field(grid, "length_unit")[0] if "length_unit" in fd else ""
     if "dim" in fd:
@@ -97,7 +97,7 @@ def meta(grid):
 def region_names(grid) -> dict[int, str]:
     fd = grid.field_data
     if "region_name" in fd and "region_tag" in fd:
-        from kinetics.export import text_field
+        from kinetics.output.grid import text_field
         return {int(t): n for n, t in zip(text_field(grid, "region_name"), fd["region_tag"])}
     return {}
 

@@ -32,9 +32,9 @@ import numpy as np
 from kinetics.materials import LIBRARY, Material
 from kinetics.physics import boundaries as bc
 from kinetics.physics.spin_charge import BulkCoefficients, bulk_form, interface_spin_outflow
-from kinetics import assembly
-from kinetics.jit import jit_options
-from kinetics.solve import LinearSolver, SolverError, amg_defaults, choose_preset
+from kinetics.solvers import assembly
+from kinetics.solvers.jit import jit_options
+from kinetics.solvers.linear import LinearSolver, SolverError, amg_defaults, choose_preset
 
 __all__ = ["SpinChargeProblem", "Solution"]
 
@@ -57,7 +57,7 @@ class SpinChargeProblem:
         Lagrange degree of V and μ_s (1 or 2).
     solver:
         ``"auto"`` (by size and dimension), ``"direct"``, ``"iterative"`` or
-        ``"fieldsplit"`` (:mod:`kinetics.solve`).  After construction, ``reuse``
+        ``"fieldsplit"`` (:mod:`kinetics.solvers.linear`).  After construction, ``reuse``
         (:attr:`REUSE_MODES`) and ``matrix_type`` (:attr:`MATRIX_TYPES`) tune sweeps and
         the operator format.
     petsc_options:
@@ -488,7 +488,7 @@ class SpinChargeProblem:
 
         Raises
         ------
-        kinetics.solve.SolverError
+        kinetics.solvers.linear.SolverError
             If PETSc does not converge (with the reason and residual history).
         """
         from dolfinx import fem
@@ -513,7 +513,7 @@ class SpinChargeProblem:
         self.timings["rhs"] += time.perf_counter() - t0
         recycle = self._sweepable()
         if recycle and self._recycler is None:
-            from kinetics.recycling import SubspaceRecycler
+            from kinetics.solvers.recycling import SubspaceRecycler
             self._recycler = SubspaceRecycler()
         guess = bool(recycle and self._recycler.initial_guess(b, x))
         setup0, solve0, asm0 = (self._solver.timings[k] for k in ("setup", "solve", "assembly"))
@@ -552,7 +552,7 @@ class SpinChargeProblem:
 
     @property
     def solver(self):
-        """The :class:`kinetics.solve.LinearSolver` (None before the first solve)."""
+        """The :class:`kinetics.solvers.linear.LinearSolver` (None before the first solve)."""
         return self._solver
 
     @property

@@ -1,10 +1,10 @@
 """PyVista pictures of the fields: spin accumulation, current streamlines, regions.
 
 Public functions are re-exported by :mod:`kinetics.plot` (documented there).  Each takes a
-:class:`~kinetics.problem.Solution` (collective; the fields are gathered to rank 0 with
-:func:`kinetics.export.to_pyvista`), a grid from :func:`kinetics.export.to_pyvista` /
-:func:`kinetics.export.load_vtu`, or the path of a ``.vtu`` written by
-:func:`kinetics.export.save_vtu`; :func:`regions` also takes a
+:class:`~kinetics.models.spin_charge.Solution` (collective; the fields are gathered to rank 0 with
+:func:`kinetics.output.grid.to_pyvista`), a grid from :func:`kinetics.output.grid.to_pyvista` /
+:func:`kinetics.output.grid.load_vtu`, or the path of a ``.vtu`` written by
+:func:`kinetics.output.grid.save_vtu`; :func:`regions` also takes a
 :class:`~kinetics.device.Device`.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kinetics import plot_scene as sc
-from kinetics.plot_common import readable_unit
+from kinetics.plot import scene as sc
+from kinetics.plot.common import readable_unit
 
 __all__ = ["spin_accumulation_3d", "current_streamlines", "regions"]
 
@@ -32,8 +32,8 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
     Parameters
     ----------
     grid_or_solution:
-        A :class:`~kinetics.problem.Solution` (collective: call on every rank), a grid from
-        :func:`kinetics.export.to_pyvista`/:func:`~kinetics.export.load_vtu`, or a ``.vtu``
+        A :class:`~kinetics.models.spin_charge.Solution` (collective: call on every rank), a grid from
+        :func:`kinetics.output.grid.to_pyvista`/:func:`~kinetics.output.grid.load_vtu`, or a ``.vtu``
         path (then rank 0 of ``MPI.COMM_WORLD`` draws; other ranks may pass None).
     png:
         Output ``.png`` (parent folders created; written under a temporary name, renamed).
@@ -83,7 +83,7 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
         Unknown ``component``, a bad ``clip`` or ``slices``, ``clip`` or ``slices`` on a 2D
         section, both of them, a grid without ``mu_s``, or a path not ending in ``.png``.
     RuntimeError
-        No way to render off-screen (see :func:`kinetics.plot_common.ensure_display`).
+        No way to render off-screen (see :func:`kinetics.plot.common.ensure_display`).
     """
     if component not in COMPONENTS:
         raise ValueError(f"unknown component {component!r}; use one of "
@@ -447,7 +447,7 @@ def regions(device_or_grid, png, *, title: str | None = None, show_edges: bool =
     Parameters
     ----------
     device_or_grid:
-        A :class:`~kinetics.device.Device` or :class:`~kinetics.problem.Solution`
+        A :class:`~kinetics.device.Device` or :class:`~kinetics.models.spin_charge.Solution`
         (collective), or a grid / ``.vtu`` path (rank 0 draws).  Needs cell data
         ``region``.
     png:

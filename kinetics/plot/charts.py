@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kinetics.plot_common import atomic_write, readable_unit, world_comm
+from kinetics.plot.common import atomic_write, readable_unit, world_comm
 
 __all__ = ["line_profile", "smr_angular", "thickness_scan", "PLANES"]
 

@@ -1,6 +1,6 @@
 """Solution → PyVista grid, gathered on rank 0, and its ``.vtu`` file (the input of the plots).
 
-:func:`to_pyvista` turns a :class:`kinetics.problem.Solution` into one
+:func:`to_pyvista` turns a :class:`kinetics.models.spin_charge.Solution` into one
 ``pyvista.UnstructuredGrid`` holding the whole device, :func:`save_vtu` writes it and
 :func:`load_vtu` reads it back, so that pictures can be drawn later without re-solving
 (docs/design.md §2: "plotting never re-solves").  VTK stores ASCII strings only: read the
@@ -253,7 +253,7 @@ def to_pyvista(solution, *, unit: str = "nm"):
     Parameters
     ----------
     solution:
-        A :class:`kinetics.problem.Solution` (P1 or P2; 2D or 3D device).
+        A :class:`kinetics.models.spin_charge.Solution` (P1 or P2; 2D or 3D device).
     unit:
         Unit of the grid coordinates: ``"nm"`` (default), ``"µm"``/``"um"``, ``"mm"``,
         ``"m"``; recorded in field data ``length_unit``.
@@ -329,7 +329,7 @@ def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
     Parameters
     ----------
     solution_or_grid:
-        A :class:`~kinetics.problem.Solution` (collective: call on every rank; the grid is
+        A :class:`~kinetics.models.spin_charge.Solution` (collective: call on every rank; the grid is
         gathered to rank 0, which writes; an error there is raised on every rank) or a grid
         from :func:`to_pyvista` / :func:`load_vtu` (no communication: rank 0 of
         ``MPI.COMM_WORLD`` writes, other ranks return None at once, whatever they pass).
@@ -397,11 +397,11 @@ def load_vtu(path):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {str(path)!r} (write it with "
-                                f"kinetics.export.save_vtu)")
+                                f"kinetics.output.grid.save_vtu)")
     grid = pv.read(str(path))
     if not isinstance(grid, pv.UnstructuredGrid) or "region" not in grid.cell_data \
             or "length_unit" not in grid.field_data:
         raise ValueError(f"{str(path)!r} is not a kinetics grid (written by "
-                         f"kinetics.export.save_vtu): it lacks cell data 'region' or field "
+                         f"kinetics.output.grid.save_vtu): it lacks cell data 'region' or field "
                          f"data 'length_unit'")
     return grid

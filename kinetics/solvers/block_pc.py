@@ -1,7 +1,7 @@
 """Block preconditioner for the interleaved spin-charge unknowns u = (V, μx, μy, μz).
 
 :class:`SpinChargePC` is a petsc4py ``python`` PC used by the ``iterative`` preset of
-:mod:`kinetics.solve`.  It splits the operator into the charge block and the spin block
+:mod:`kinetics.solvers.linear`.  It splits the operator into the charge block and the spin block
 (the PCFIELDSPLIT idea, written out so that the spin block can be taken in the frame of
 the interface magnetization), each preconditioned by hypre BoomerAMG.  Why the frame: the
 HM|FI boundary term n·j_s = G_s μ + G_r(μ − (m·μ)m) − G_i m×μ (design.md §3; seed 004
@@ -70,8 +70,8 @@ class SpinChargePC:
     """Block preconditioner for u = (V, μx, μy, μz) (a petsc4py ``python`` PC context).
 
     Built from the preconditioning matrix P (block size 4) and optional hints that
-    :class:`kinetics.problem.SpinChargeProblem` provides through
-    :meth:`kinetics.solve.LinearSolver.set_block_hints`:
+    :class:`kinetics.models.spin_charge.SpinChargeProblem` provides through
+    :meth:`kinetics.solvers.linear.LinearSolver.set_block_hints`:
 
     ``interface``
         The assembled HM|FI (Robin) part B of the operator (AIJ, same layout as P).

@@ -14,7 +14,7 @@ in J and for qℓ, Ωτ ≪ 1:
     j_s^(local) = (ħνJτD/V)(∇Ṡ − (2Jτ/ħ){∇(S×Ṡ) + S×∇Ṡ})              (Eq. 31)
 
 Here ⟨·⟩ is the diffusion average of Eq. (6), τ(∂_t − D∇² [+ 1/τ_sf])⟨A⟩ = A
-(:mod:`kinetics.physics.texture_operator`).  Units: ρ_s in J·s/m³ (angular momentum per
+(:mod:`kinetics.models.diffusion_average`).  Units: ρ_s in J·s/m³ (angular momentum per
 volume).  The spin currents are angular-momentum current densities J[a, i] (spin a, flow i)
 in J/m², the paper's units, not the charge-current units of the drift-diffusion core.  T_s
 is in J/m³.  ν below is the paper's ν/V.
@@ -30,7 +30,7 @@ Solvers: :meth:`TexturePumping.frequency` gives harmonic amplitudes (e^{+iΩt} a
 the real 2×2 block form, see texture_operator).  :meth:`TexturePumping.integrate` is BDF2 in
 time, starting from rest at t₀: the averages vanish there and ρ_s = (ħνJ/V)S(t₀).  Charge
 densities and currents of the Rashba and impurity SOC come from
-:mod:`kinetics.physics.texture_conversion`.  They are solved from the continuity equation,
+:mod:`kinetics.physics.texture.conversion`.  They are solved from the continuity equation,
 so (B6) holds.  The optional ``direct`` route solves Eq. (12) with source (13) for ρ_s itself,
 as a cross-check.
 """
@@ -44,9 +44,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from kinetics import units
-from kinetics.physics import texture_conversion as conv
-from kinetics.physics.texture_operator import DiffusionAverage, nonzero
-from kinetics.physics.texture_state import FrequencyResponse, TextureState, TimeResponse
+from kinetics.physics.texture import conversion as conv
+from kinetics.models.diffusion_average import DiffusionAverage
+from kinetics.physics.texture.sources import nonzero
+from kinetics.models.texture_results import FrequencyResponse, TextureState, TimeResponse
 
 __all__ = ["ElectronGas", "TexturePumping", "TextureState", "FrequencyResponse", "TimeResponse"]
 
@@ -137,8 +138,8 @@ class TexturePumping:
     gas:
         An :class:`ElectronGas`.
     texture:
-        :class:`~kinetics.physics.texture_sources.AnalyticTexture` or
-        :class:`~kinetics.physics.texture_sources.SampledTexture`.
+        :class:`~kinetics.physics.texture.sources.AnalyticTexture` or
+        :class:`~kinetics.physics.texture.sources.SampledTexture`.
     degree:
         Lagrange degree of the averages (1-3).
     relaxation_time:

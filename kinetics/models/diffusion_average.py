@@ -50,9 +50,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kinetics.solve import LinearSolver
+from kinetics.physics.texture.sources import nonzero
+from kinetics.solvers.linear import LinearSolver
 
-__all__ = ["DiffusionAverage", "Stepper", "nonzero"]
+__all__ = ["DiffusionAverage", "Stepper"]
 
 
 def _check_positive(name, v, allow_inf=False):
@@ -80,7 +81,7 @@ class DiffusionAverage:
     reservoirs:
         Names of boundary facets with a = 0.
     solver, petsc_options:
-        :mod:`kinetics.solve` preset and overrides (default: direct LU).
+        :mod:`kinetics.solvers.linear` preset and overrides (default: direct LU).
 
     Raises
     ------
@@ -435,19 +436,6 @@ class Stepper:
         self.u.x.array[:] = new.x.array
         self.steps += 1
         return self.u
-
-
-def nonzero(e):
-    """None for None or an expression that is identically zero (after expanding derivatives,
-    e.g. Ṡ of a static texture); otherwise e."""
-    if e is None:
-        return None
-    import ufl
-    from ufl.algorithms import expand_derivatives
-    from ufl.constantvalue import Zero
-    if isinstance(e, Zero) or isinstance(expand_derivatives(ufl.as_ufl(e)), Zero):
-        return None
-    return e
 
 
 def _ncomp(fs, gs) -> int:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["AnalyticTexture", "SampledTexture", "BoundTexture", "precessing_texture"]
+__all__ = ["AnalyticTexture", "SampledTexture", "BoundTexture", "precessing_texture", "nonzero"]
 
 
 def si_coordinate(device):
@@ -260,3 +260,16 @@ class SampledTexture:
         t = fem.Constant(device.mesh, np.float64(t0))
         update(t0)
         return BoundTexture(t, S, Sdot, self.period, False, update, t_range, nt)
+
+
+def nonzero(e):
+    """None for None or an expression that is identically zero (after expanding derivatives,
+    e.g. Ṡ of a static texture); otherwise e."""
+    if e is None:
+        return None
+    import ufl
+    from ufl.algorithms import expand_derivatives
+    from ufl.constantvalue import Zero
+    if isinstance(e, Zero) or isinstance(expand_derivatives(ufl.as_ufl(e)), Zero):
+        return None
+    return e

@@ -1,0 +1,22 @@
+"""Closed-form references used by the tests, the demos and the docs (pure numpy).
+
+- :mod:`kinetics.analytic.film` — the exact spin-charge film (HM|FI and vacuum faces), Chen
+  et al.'s SMR amplitudes, the SOT efficiency, the spin Hall strip; its names are also
+  available here (``kinetics.analytic.chen_smr``);
+- :mod:`kinetics.analytic.pumping` — spin pumping into a film: spin conductance, pumped DC
+  spin current, ISHE voltage and current, the exact instantaneous film solution.
+"""
+
+from kinetics.analytic.film import (chen_smr, conductance_matrix, film_coefficients,
+                                    film_resistivity, film_spin_accumulation,
+                                    sot_efficiency, spin_hall_strip)
+
+__all__ = ["film_coefficients", "film_spin_accumulation", "film_resistivity", "chen_smr",
+           "sot_efficiency", "spin_hall_strip", "conductance_matrix", "film", "pumping"]
+
+
+def __getattr__(name: str):
+    if name in ("film", "pumping"):
+        import importlib
+        return importlib.import_module(f"kinetics.analytic.{name}")
+    raise AttributeError(f"module 'kinetics.analytic' has no attribute {name!r}")
