@@ -95,7 +95,7 @@ def film_problem(dev, *, theta=0.11, lambda_sf=1.5e-9, G_r=4e14, G_i=0.0, m=(0.6
 def _coupled_timings(problem, repeat: int):
     """(setup, solve, iterations) of the coupled solve on the assembled operator, min of
     ``repeat`` fresh preconditioners (the problem's own first solve included)."""
-    from kinetics.solvers.assembly import assemble_rhs
+    from kinetics.solvers.system import assemble_rhs
     best = (problem.timings["setup"], problem.timings["solve"])
     its = problem.solver.iterations
     b = assemble_rhs(problem.L_form, problem.a_form, problem.bcs)
@@ -125,7 +125,7 @@ def poisson_timings(dev, repeat: int, options: dict | None = None):
     from dolfinx.fem import petsc as fpetsc
     from petsc4py import PETSc
 
-    from kinetics.solvers.assembly import assemble_rhs
+    from kinetics.solvers.system import assemble_rhs
     V = fem.functionspace(dev.mesh, ("Lagrange", 1))
     u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
     fdim = dev.dim - 1

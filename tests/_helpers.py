@@ -16,7 +16,7 @@ def solve_direct(a, L, bcs, W):
     """Assemble the bilinear and linear UFL forms with Dirichlet ``bcs`` and solve with the
     package's checked direct solver; returns the solution Function on ``W``."""
     from dolfinx.fem import petsc as fpetsc
-    from kinetics.solvers.assembly import assemble_rhs
+    from kinetics.solvers.system import assemble_rhs
     from kinetics.solvers.linear import LinearSolver
     a_form, L_form = fem.form(a), fem.form(L)
     A = fpetsc.assemble_matrix(a_form, bcs=bcs)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from kinetics.physics.pumping import HBAR_OVER_E, Precession
+from kinetics.physics.pumping import HBAR_OVER_E, Precession, pump_accumulation
 
 __all__ = ["film_spin_conductance", "effective_mixing_conductance", "dc_pumped_spin_current",
            "film_pumped_accumulation", "ishe_voltage_film", "ishe_current_film",

@@ -54,9 +54,9 @@ NM = _gmsh.NM
 
 def _heights(n: int, grading: float) -> list[float]:
     """Cumulative layer heights (fractions of the film) for ``n`` graded extruded layers."""
-    from kinetics.device import _graded
+    from kinetics.geometry.layered_box import graded_nodes
     import numpy as np
-    return [float(v) for v in _graded(np.arange(1, n + 1) / n, grading)]
+    return [float(v) for v in graded_nodes(np.arange(1, n + 1) / n, grading)]
 
 
 def _extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: float,

@@ -13,10 +13,10 @@ import numpy as np
 
 from kinetics.device import Device
 
-__all__ = ["layered_box"]
+__all__ = ["layered_box", "graded_nodes"]
 
 
-def _graded(s: np.ndarray, grading: float) -> np.ndarray:
+def graded_nodes(s: np.ndarray, grading: float) -> np.ndarray:
     """Map uniform s in [0, 1] to nodes clustered at both ends (grading in [0, 1))."""
     return s - grading * np.sin(2 * np.pi * s) / (2 * np.pi)
 
@@ -108,7 +108,7 @@ def layered_box(lengths: Sequence[float], cells: Sequence[int],
     for i in range(len(layers)):
         sel = (k >= bounds_idx[i] - 1e-9) & (k <= bounds_idx[i + 1] + 1e-9)
         s = (k[sel] - bounds_idx[i]) / n_layer[i]
-        z[sel] = bounds_z[i] + t_layer[i] * _graded(np.clip(s, 0, 1), grading)
+        z[sel] = bounds_z[i] + t_layer[i] * graded_nodes(np.clip(s, 0, 1), grading)
     x[:, dim - 1] = z
 
     # cell tags from midpoints

@@ -5,7 +5,7 @@ An angular (SMR) sweep changes only the HM|FI boundary term n·j_s = G_s μ + G_
 the exterior-facet integrals of its bilinear form separately (:func:`interface_form`,
 :func:`assemble_interface`) and updates A(m_new) = A(m_old) + B(m_new) − B(m_old) over
 interface facets only, and the right-hand side by the interface part of the Dirichlet
-lifting (:func:`interface_lifting`).  :func:`compact_matrix` preallocates only the
+lifting (:func:`kinetics.solvers.system.interface_lifting`).  :func:`compact_matrix` preallocates only the
 structurally nonzero component couplings of the blocked (bs = 4) operator.
 
 Finite-element plumbing only: the physics is in :mod:`kinetics.physics`.
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["interface_form", "assemble_interface", "compact_matrix", "interface_lifting",
-           "rhs_fingerprint", "assemble_rhs", "RightHandSide", "scalar_node_space",
-           "diagonal_blocks"]
+from kinetics.solvers.system import assemble_rhs, interface_lifting
+
+__all__ = ["interface_form", "assemble_interface", "compact_matrix", "rhs_fingerprint",
+           "RightHandSide", "scalar_node_space", "diagonal_blocks"]
 
 
 def interface_form(a_ufl):
@@ -154,30 +155,6 @@ def compact_matrix(a_form, W, device, interface_names):
     A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
     A.setOption(PETSc.Mat.Option.IGNORE_ZERO_ENTRIES, True)
     return A
-
-
-def interface_lifting(L_form, iface_form, bcs):
-    """−B g, the interface part of the Dirichlet lifting, as a new PETSc vector laid out like
-    ``L_form``'s (owned entries summed over ranks)."""
-    from dolfinx.fem import petsc as fpetsc
-    from petsc4py import PETSc
-    lift = fpetsc.create_vector(L_form)
-    lift.set(0.0)
-    fpetsc.apply_lifting(lift, [iface_form], bcs=[bcs])
-    lift.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    return lift
-
-
-def assemble_rhs(L_form, a_form, bcs):
-    """b = L − A g with the Dirichlet values g of ``bcs`` set in b (dolfinx's lifting
-    sequence), as a new PETSc vector."""
-    from dolfinx.fem import petsc as fpetsc
-    from petsc4py import PETSc
-    b = fpetsc.assemble_vector(L_form)
-    fpetsc.apply_lifting(b, [a_form], bcs=[bcs])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fpetsc.set_bc(b, bcs)
-    return b
 
 
 class RightHandSide:

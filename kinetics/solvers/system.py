@@ -1,0 +1,184 @@
+"""The one assembly path of a linear finite-element problem: operator, lifting, Dirichlet values.
+
+Every model assembles its linear systems here, so that the lifting sequence of dolfinx (b = L
+− A g, ghost contributions summed once, Dirichlet values set last) is written once:
+
+    b = assemble(L);  b −= A g  (:func:`lift`);  b ← reverse scatter;  b[bc dofs] = g
+
+:func:`assemble_rhs` is that sequence, :func:`interface_lifting` its interface-only part
+(sweeps, :class:`kinetics.solvers.assembly`), :func:`assemble_operator` the matrix with
+the Dirichlet rows and columns replaced by the identity, and :class:`LinearProblem` ties a
+bilinear form, its Dirichlet conditions and a checked :class:`~kinetics.solvers.linear.LinearSolver`
+together for models that solve one operator for several right-hand sides (superposition,
+time steps, frequencies).
+
+A bug this layout removes: scattering the assembled vector before the lifting and again
+after it adds the ghost contributions twice, which changes the answer with the number of
+MPI ranks (and not at all in serial).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+__all__ = ["lift", "assemble_rhs", "interface_lifting", "assemble_operator", "LinearProblem"]
+
+
+def lift(b, a_form, bcs, *, x0=None, scale: float = 1.0) -> None:
+    """b ← b − scale·A (g − x0) over the owned entries: the Dirichlet lifting of the compiled
+    bilinear form ``a_form`` with the values g of ``bcs``, followed by the reverse scatter that
+    sums the ghost contributions of b (assembled and lifted) into their owners, once.
+
+    Parameters
+    ----------
+    b:
+        A ghosted PETSc vector holding an assembled, not yet scattered, linear form.
+    a_form:
+        The compiled bilinear form (``dolfinx.fem.Form``).
+    bcs:
+        The Dirichlet conditions (``dolfinx.fem.DirichletBC``), possibly empty.
+    x0:
+        Optional ghosted PETSc vector (ghosts up to date) subtracted from g; None: x0 = 0.
+        Newton residuals use ``x0`` = the current iterate and ``scale=-1``.
+    scale:
+        Factor of the lifting (dolfinx's ``alpha``).
+    """
+    from dolfinx.fem import petsc as fpetsc
+    from petsc4py import PETSc
+    fpetsc.apply_lifting(b, [a_form], bcs=[list(bcs)], x0=[] if x0 is None else [x0],
+                         alpha=scale)
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+
+
+def assemble_rhs(L_form, a_form, bcs, *, source: bool = True,
+                 before_bc: Callable | None = None):
+    """b = L − A g with the Dirichlet values g of ``bcs`` set in b, as a new PETSc vector.
+
+    Parameters
+    ----------
+    L_form, a_form:
+        The compiled linear and bilinear forms.
+    bcs:
+        Dirichlet conditions.
+    source:
+        False: leave out L (b = −A g: the response to the Dirichlet data alone, as in
+        superposition over contact potentials).
+    before_bc:
+        Optional ``before_bc(b)`` applied after the lifting and before the Dirichlet values are
+        set (a projection that must not touch the Dirichlet rows).
+
+    Returns
+    -------
+    petsc4py.PETSc.Vec
+        Owned by the caller (``destroy()`` it when done).
+    """
+    from dolfinx.fem import petsc as fpetsc
+    if source:
+        b = fpetsc.assemble_vector(L_form)
+    else:
+        b = fpetsc.create_vector(L_form)
+        b.set(0.0)
+    lift(b, a_form, bcs)
+    if before_bc is not None:
+        before_bc(b)
+    fpetsc.set_bc(b, list(bcs))
+    return b
+
+
+def interface_lifting(L_form, iface_form, bcs):
+    """−B g, the interface part of the Dirichlet lifting (B: the compiled interface form), as a
+    new PETSc vector laid out like ``L_form``'s, owned entries summed over ranks."""
+    from dolfinx.fem import petsc as fpetsc
+    out = fpetsc.create_vector(L_form)
+    out.set(0.0)
+    lift(out, iface_form, bcs)
+    return out
+
+
+def assemble_operator(a_form, bcs, A=None):
+    """Assemble the compiled bilinear form with the Dirichlet rows and columns of ``bcs``
+    replaced by the identity, into ``A`` (zeroed first; same sparsity) or a new AIJ matrix.
+
+    Returns
+    -------
+    petsc4py.PETSc.Mat
+        The assembled matrix (``A`` when given).
+    """
+    from dolfinx.fem import petsc as fpetsc
+    if A is None:
+        A = fpetsc.assemble_matrix(a_form, bcs=list(bcs))
+    else:
+        A.zeroEntries()
+        fpetsc.assemble_matrix(A, a_form, bcs=list(bcs))
+    A.assemble()
+    return A
+
+
+class LinearProblem:
+    """One operator A(a, bcs) solved for several right-hand sides with a checked solver.
+
+    Parameters
+    ----------
+    a_form:
+        The compiled bilinear form on ``space``.
+    bcs:
+        Its Dirichlet conditions (the rows of A that are the identity).
+    space:
+        The ``dolfinx.fem.FunctionSpace`` of the solution.
+    solver:
+        A :class:`~kinetics.solvers.linear.LinearSolver`, or a callable returning one
+        (called once, at the first :meth:`assemble`), so that a model can configure it
+        (presets, block-preconditioner hints).
+
+    Attributes
+    ----------
+    A:
+        The assembled PETSc matrix (None before :meth:`assemble`).
+    """
+
+    def __init__(self, a_form, bcs: Sequence, space, solver):
+        self.a_form = a_form
+        self.bcs = list(bcs)
+        self.space = space
+        self._solver_factory = solver if callable(solver) else (lambda: solver)
+        self.solver = None
+        self.A = None
+
+    def assemble(self) -> None:
+        """(Re)assemble A with the current coefficients and hand it to the solver."""
+        self.A = assemble_operator(self.a_form, self.bcs, self.A)
+        if self.solver is None:
+            self.solver = self._solver_factory()
+        self.solver.set_operator(self.A)
+
+    def rhs(self, L_form, bcs: Sequence | None = None, *, source: bool = True,
+            before_bc: Callable | None = None):
+        """:func:`assemble_rhs` with this operator; ``bcs`` default to the operator's own and
+        must prescribe the same dofs (only their values may differ)."""
+        return assemble_rhs(L_form, self.a_form, self.bcs if bcs is None else bcs,
+                            source=source, before_bc=before_bc)
+
+    def solve_vector(self, b, name: str = "u"):
+        """Solve A u = b (b is destroyed) and return u as a Function on :attr:`space`.
+
+        Raises
+        ------
+        kinetics.solvers.linear.SolverError
+            If the solve fails (reason and residual history in the exception).
+        """
+        from dolfinx import fem
+        if self.A is None:
+            self.assemble()
+        u = fem.Function(self.space, name=name)
+        try:
+            self.solver.solve(b, u.x.petsc_vec)
+        finally:
+            b.destroy()
+        u.x.scatter_forward()
+        return u
+
+    def solve(self, L_form, bcs: Sequence | None = None, *, source: bool = True,
+              before_bc: Callable | None = None, name: str = "u"):
+        """Assemble the right-hand side (:meth:`rhs`) and solve; returns the Function."""
+        return self.solve_vector(self.rhs(L_form, bcs, source=source, before_bc=before_bc),
+                                 name=name)
