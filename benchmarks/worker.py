@@ -101,8 +101,8 @@ def _coupled_timings(problem, repeat: int):
     b = assemble_rhs(problem.L_form, problem.a_form, problem.bcs)
     x = b.duplicate()
     for _ in range(repeat - 1):
-        solver = problem._make_solver(problem.solver_preset)
-        solver.set_operator(problem._A)
+        solver = problem.make_solver()
+        solver.set_operator(problem.operator)
         x.set(0.0)
         comm.barrier()
         solver.solve(b, x)
@@ -203,7 +203,7 @@ def task_solve(p):
            "rhs": ph["rhs"], "setup": setup, "solve": solve, "iterations": its,
            "first_iterations": sol.iterations, "observable": t_obs, "current": current,
            "peak_mb": peak, "base_mb": base, "dolfinx": dolfinx.__version__,
-           "matrix_nonzeros": problem._A.getInfo()["nz_used"]}
+           "matrix_nonzeros": problem.operator.getInfo()["nz_used"]}
     if p.get("poisson", False):
         out["poisson"] = poisson_timings(dev, p.get("repeat", 3))
     return out

@@ -1,47 +1,17 @@
-"""Case files: a device, its materials, conditions, sweeps and outputs in one TOML file.
+"""Case files: a device, its materials, conditions, a model, measurements and outputs in TOML.
 
 Read with :mod:`tomllib` and validated before anything is meshed or solved; every error
-names the key, the file and line, and the valid choices.  The schema (docs/case_files.md
-documents it field by field)::
+names the key, the file and line, and the valid choices.  docs/case_files.md documents the
+schema field by field.  Sections common to every model are checked here (:data:`SCHEMA`):
+``[geometry]`` (``builder = NAME`` + its parameters, or ``file = PATH``), ``[materials]``
+(region -> library name or table), ``[boundaries."FACET"]`` (``type`` = one of
+:data:`BOUNDARY_TYPES` + its keys), ``[solver]``, ``[[measure.*]]``, ``[output]``.
 
-    [geometry]                       # one of: builder = NAME (+ its parameters) | file = PATH
-    builder = "film"                 # layered_box, film, stack, hall_bar, nonlocal_spin_valve, pillar
-    thickness = 5e-9                 # builder parameters, SI units
-    size = [40e-9, 20e-9]
-
-    [materials]                      # region -> library material (string) or table
-    pt = { base = "Pt", theta_sh = 0.08 }
-
-    [boundaries."pt|yig"]            # facet name -> condition
-    type = "magnetic"                # contact | current | probe | insulator | magnetic
-    interface = "Pt|YIG"             # library conductances (optional), overridden by G_r, G_i, G_s
-    m = [0, 1, 0]
-
-    [sweep]                          # optional: magnetization scans for SMR
-    interface = "pt|yig"
-    planes = ["alpha", "beta", "gamma"]
-    steps = 13
-
-    [pumping]                        # optional instead of [sweep]: spin pumping (FMR)
-    interface = "pt|yig"
-    frequency_Hz = 9.4e9
-    cone_angle_deg = 1.0
-    axis = [1, 0, 0]                 # precession axis = static magnetization
-    floating = ["pt_xmax"]           # contacts read as ideal voltmeters (V_ISHE)
-
-    [solver]
-    degree = 1
-    preset = "auto"
-
-    [[measure.resistance]]           # named resistances (V_plus - V_minus)/I
-    name = "R_xx"
-    current = "pt_xmin"
-    plus = "pt_xmin"
-    minus = "pt_xmax"
-
-    [output]
-    fields = true
-    pictures = true
+The model is chosen by its section (``[sweep]``, ``[pumping]``, ``[texture_pumping]``, ...;
+none: the steady spin-charge model).  Each model registers the schema of its section, its
+checks and its run function in :mod:`kinetics.models.registry`; this module validates the
+section through that record and stores it as :attr:`Case.model`.  At most one model section
+may be present.
 """
 
 from __future__ import annotations
@@ -54,29 +24,26 @@ from typing import Any
 
 import numpy as np
 
+from kinetics import validation
+from kinetics.case_schema import Locator, check_keys, check_type
+from kinetics.models.registry import REGISTRY, CaseModel, Registry
+
 __all__ = ["CaseError", "Case", "load_case", "parse_case", "SCHEMA", "BOUNDARY_TYPES",
-           "sweep_directions"]
+           "schema", "check_unit_vector", "sweep_directions"]
 
 
 class CaseError(ValueError):
     """Invalid case file; the message names the key, the file and line."""
 
 
-#: allowed keys per section (None: free-form mapping checked elsewhere)
+#: allowed keys of the sections common to every model (None: free-form, checked below); the
+#: model sections come from the registry (:func:`schema`)
 SCHEMA: dict[str, Any] = {
     "title": str,
     "description": str,
     "geometry": None,
     "materials": None,
     "boundaries": None,
-    "sweep": {"interface": str, "planes": list, "steps": int, "directions": list},
-    "pumping": {"interface": str, "frequency_Hz": (int, float), "cone_angle_deg": (int, float),
-                "axis": list, "samples": int, "floating": list, "backflow": bool},
-    "texture_pumping": {"frequency_Hz": (int, float), "cone_angle_deg": (int, float),
-                        "axis": list, "wavevector": list, "nu": (int, float), "J": (int, float),
-                        "tau": (int, float), "D": (int, float), "relaxation_time": (int, float),
-                        "reservoirs": list, "E_so": list, "harmonics": int, "samples": int,
-                        "degree": int},
     "solver": {"degree": int, "preset": str, "petsc_options": dict},
     "measure": {"resistance": list, "torque": list, "spin_current": list, "profile": list},
     "output": {"fields": bool, "pictures": bool, "json": bool},
@@ -92,6 +59,10 @@ BOUNDARY_TYPES: dict[str, dict[str, type | tuple]] = {
                  "pumping": list},
 }
 
+#: boundary type -> class in kinetics.physics.boundaries
+BOUNDARY_CLASSES = {"contact": "Contact", "current": "CurrentContact", "probe": "FloatingProbe",
+                    "insulator": "Insulator", "magnetic": "MagneticInterface"}
+
 MATERIAL_KEYS = {"base", "sigma", "lambda_sf", "theta_sh", "kappa", "gauge_field", "source"}
 
 GEOMETRY_BUILDERS = ("layered_box", "film", "stack", "hall_bar", "nonlocal_spin_valve",
@@ -103,61 +74,6 @@ MEASURE_KEYS = {
     "spin_current": {"surface": str, "name": str, "region": str},
     "profile": {"name": str, "start": list, "end": list, "points": int},
 }
-
-
-# ---------------------------------------------------------------------------- locating keys
-class _Locator:
-    """Line numbers of keys and tables in a TOML text (for error messages)."""
-
-    def __init__(self, text: str):
-        self.lines: dict[tuple, int] = {}
-        table: tuple = ()
-        for lineno, raw in enumerate(text.splitlines(), start=1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("["):
-                inner = line.strip("[]").split("#")[0].strip()
-                try:
-                    doc = tomllib.loads(f"[{inner}]\n")
-                except tomllib.TOMLDecodeError:
-                    continue
-                table = self._path(doc)
-                self.lines.setdefault(table, lineno)
-                continue
-            try:
-                doc = tomllib.loads(line)
-            except tomllib.TOMLDecodeError:
-                key = line.split("=")[0].strip().strip('"')
-                if key:
-                    self.lines.setdefault(table + (key,), lineno)
-                continue
-            for sub in self._leaves(doc):
-                self.lines.setdefault(table + sub, lineno)
-
-    @staticmethod
-    def _path(doc) -> tuple:
-        out = []
-        while isinstance(doc, dict) and len(doc) == 1:
-            k = next(iter(doc))
-            out.append(k)
-            doc = doc[k]
-        return tuple(out)
-
-    @classmethod
-    def _leaves(cls, doc, prefix=()):
-        for k, v in doc.items():
-            yield prefix + (k,)
-            if isinstance(v, dict):
-                yield from cls._leaves(v, prefix + (k,))
-
-    def line(self, path: tuple) -> int | None:
-        path = tuple(p for p in path if not isinstance(p, int))
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return None
 
 
 @dataclasses.dataclass
@@ -172,12 +88,15 @@ class Case:
         The file it came from (or ``"<string>"``).
     base_dir:
         Folder that relative paths (``geometry.file``) are resolved against.
+    model:
+        The :class:`kinetics.models.registry.CaseModel` the case runs (chosen by its section).
     """
 
     data: dict
     path: str
     base_dir: Path
-    _locator: _Locator
+    _locator: Locator
+    model: CaseModel | None = None
 
     def error(self, keypath: tuple, message: str) -> CaseError:
         """A CaseError for ``keypath`` naming the file and line."""
@@ -187,12 +106,18 @@ class Case:
         return CaseError(f"{where}: [{key}] {message}")
 
     def get(self, *keys, default=None):
+        """The value at ``data[keys[0]][keys[1]]...``, or ``default`` where a key is missing."""
         d = self.data
         for k in keys:
             if not isinstance(d, dict) or k not in d:
                 return default
             d = d[k]
         return d
+
+    def boundary_type(self, name: str) -> str | None:
+        """The ``type`` of ``[boundaries."name"]`` (None if there is no such table)."""
+        spec = self.get("boundaries", name)
+        return spec.get("type") if isinstance(spec, dict) else None
 
     # -- building the objects ------------------------------------------------------------
     def build_device(self, comm=None):
@@ -267,60 +192,27 @@ class Case:
             spec = dict(spec)
             kind = spec.pop("type")
             try:
-                if kind == "contact":
-                    out.append(bc.Contact(name, **spec))
-                elif kind == "current":
-                    out.append(bc.CurrentContact(name, **spec))
-                elif kind == "probe":
-                    out.append(bc.FloatingProbe(name))
-                elif kind == "insulator":
-                    out.append(bc.Insulator(name))
-                else:
-                    params = {}
-                    if "interface" in spec:
-                        p = lib.interface(spec.pop("interface"))
-                        params = {"G_r": p.G_r, "G_i": p.G_i, "G_s": p.G_s}
-                    params.update(spec)
-                    out.append(bc.MagneticInterface(name, **params))
+                if kind == "magnetic" and "interface" in spec:
+                    p = lib.interface(spec.pop("interface"))
+                    spec = {"G_r": p.G_r, "G_i": p.G_i, "G_s": p.G_s, **spec}
+                out.append(getattr(bc, BOUNDARY_CLASSES[kind])(name, **spec))
             except (KeyError, ValueError, TypeError) as exc:
                 raise self.error(("boundaries", name), str(exc).strip('"')) from None
         return out
 
 
-def _type_name(t) -> str:
-    if isinstance(t, tuple):
-        return " or ".join(_type_name(x) for x in t)
-    return {int: "integer", float: "number", str: "string", list: "array", dict: "table",
-            bool: "boolean"}.get(t, t.__name__)
+def check_unit_vector(case: Case, keypath: tuple, value) -> np.ndarray:
+    """A direction given as a unit 3-vector (| |m| - 1 | <= 1e-6), for model validate hooks.
 
-
-def _check_type(case: Case, keypath: tuple, value, expected):
-    numeric = expected in ((int, float), int, float)
-    ok = isinstance(value, expected) and not (isinstance(value, bool) and numeric)
-    if not ok:
-        raise case.error(keypath, f"must be {_type_name(expected)}, got {type(value).__name__} "
-                         f"{value!r}")
-
-
-def _check_keys(case: Case, keypath: tuple, table: dict, allowed) -> None:
-    for key, value in table.items():
-        if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise case.error(keypath + (key,), f"unknown key '{key}'{hint}; valid keys: "
-                             f"{', '.join(sorted(allowed))}")
-        expected = allowed[key] if isinstance(allowed, dict) else None
-        if isinstance(expected, (type, tuple)):
-            _check_type(case, keypath + (key,), value, expected)
-
-
-def _check_unit_vector(case: Case, keypath: tuple, value):
-    arr = np.asarray(value, dtype=float) if isinstance(value, list) else None
-    if arr is None or arr.shape != (3,):
-        raise case.error(keypath, f"must be a 3-vector [mx, my, mz], got {value!r}")
-    norm = float(np.linalg.norm(arr))
-    if abs(norm - 1) > 1e-6:
-        raise case.error(keypath, f"the magnetization must be a unit vector, got |m| = {norm:.6g}")
+    Raises
+    ------
+    CaseError
+        ``"[keypath] must be a unit vector, got |m| = 2 for [...]; ..."`` (file and line).
+    """
+    try:
+        return validation.unit_vector("", str(keypath[-1]), value)
+    except validation.ValidationError as exc:
+        raise case.error(keypath, exc.brief()) from None
 
 
 #: geometry parameters that are lengths (every number in them must be > 0)
@@ -339,30 +231,68 @@ def _numbers(value):
             yield from _numbers(v)
 
 
-def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) -> Case:
+def schema(registry: Registry | None = None) -> dict[str, Any]:
+    """Allowed top-level keys: :data:`SCHEMA` plus every registered model section."""
+    registry = registry or REGISTRY
+    return {**SCHEMA, **{m.section: dict(m.keys) for m in registry.models() if m.section}}
+
+
+def _select_model(case: Case, registry: Registry) -> CaseModel:
+    present = [s for s in registry.sections() if s in case.data]
+    if len(present) > 1:
+        present.sort(key=lambda s: case._locator.line((s,)) or 0)
+        raise case.error((present[-1],), f"a case runs one model, but [{present[0]}] and "
+                         f"[{present[-1]}] select two ({registry.lookup(present[0]).name}, "
+                         f"{registry.lookup(present[-1]).name}): remove one of them")
+    if present:
+        return registry.lookup(present[0])
+    if not registry.has_default():
+        raise CaseError(f"{case.path}: no model section: give one of "
+                        f"{', '.join(f'[{s}]' for s in registry.sections())}")
+    return registry.lookup(None)
+
+
+def _check_model(case: Case, model: CaseModel) -> None:
+    """The section's required keys and the model's own checks (keys and types are done)."""
+    section = case.data.get(model.section, {}) if model.section else {}
+    for key, what in model.required.items():
+        if key not in section:
+            raise case.error((model.section, key), f"required, {what}")
+    if model.validate is not None:
+        model.validate(case, section)
+
+
+def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None,
+               registry: Registry | None = None) -> Case:
     """Parse and validate a case from TOML text.
+
+    ``registry`` (default: :data:`kinetics.models.registry.REGISTRY`) supplies the model
+    sections; the case's model is stored as :attr:`Case.model`.
 
     Raises
     ------
     CaseError
-        For TOML syntax errors and for every schema violation, naming key, file and line.
+        For TOML syntax errors and for every schema violation, naming key, file and line;
+        also when two model sections are present.
     """
+    registry = registry or REGISTRY
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"{path}: invalid TOML: {exc}") from None
-    case = Case(data, path, base_dir or Path.cwd(), _Locator(text))
-    _check_keys(case, (), data, SCHEMA)
-    required = ("geometry",) if "texture_pumping" in data else ("geometry", "materials")
-    for section in required:
+    case = Case(data, path, base_dir or Path.cwd(), Locator(text))
+    allowed = schema(registry)
+    check_keys(case, (), data, allowed)
+    model = case.model = _select_model(case, registry)
+    for section in ("geometry", *model.needs):
         if section not in data:
             raise case.error((section,), f"missing section [{section}]")
-    for section, allowed in SCHEMA.items():
-        if isinstance(allowed, dict) and section in data:
-            _check_type(case, (section,), data[section], dict)
-            _check_keys(case, (section,), data[section], allowed)
+    for section, keys in allowed.items():
+        if isinstance(keys, dict) and section in data:
+            check_type(case, (section,), data[section], dict)
+            check_keys(case, (section,), data[section], keys)
     geo = data["geometry"]
-    _check_type(case, ("geometry",), geo, dict)
+    check_type(case, ("geometry",), geo, dict)
     if ("builder" in geo) == ("file" in geo):
         raise case.error(("geometry",), "give exactly one of builder = NAME or file = PATH; "
                          f"builders: {', '.join(GEOMETRY_BUILDERS)}")
@@ -370,8 +300,13 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
         raise case.error(("geometry", "builder"), f"unknown builder '{geo['builder']}'; valid: "
                          f"{', '.join(GEOMETRY_BUILDERS)}")
     for key, value in geo.items():
-        if key in LENGTH_KEYS and any(v <= 0 for v in _numbers(value)):
-            raise case.error(("geometry", key), f"lengths must be positive (metres), got {value!r}")
+        if key in LENGTH_KEYS:
+            try:
+                for v in _numbers(value):
+                    validation.positive("geometry", key, v)
+            except ValueError:
+                raise case.error(("geometry", key), f"lengths must be positive (metres), got "
+                                 f"{value!r}") from None
         if key == "layers":
             for layer in value:
                 if not (isinstance(layer, list) and len(layer) >= 2 and isinstance(layer[1], (int, float))
@@ -380,7 +315,7 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
                                      f"(, cells)] with a positive thickness, got {layer!r}")
     for region, spec in data.get("materials", {}).items():
         if isinstance(spec, dict):
-            _check_keys(case, ("materials", region), spec, MATERIAL_KEYS)
+            check_keys(case, ("materials", region), spec, MATERIAL_KEYS)
         elif not isinstance(spec, str):
             raise case.error(("materials", region), "must be a library name or a table "
                              "{ base = NAME, <overrides> }")
@@ -392,57 +327,21 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None) 
         if kind not in BOUNDARY_TYPES:
             raise case.error(("boundaries", name, "type"), f"unknown type '{kind}'; valid: "
                              f"{', '.join(BOUNDARY_TYPES)}")
-        _check_keys(case, ("boundaries", name), {k: v for k, v in spec.items() if k != "type"},
-                    BOUNDARY_TYPES[kind])
+        check_keys(case, ("boundaries", name), {k: v for k, v in spec.items() if k != "type"},
+                   BOUNDARY_TYPES[kind])
         if kind == "magnetic" and "m" in spec:
-            _check_unit_vector(case, ("boundaries", name, "m"), spec["m"])
-    sweep = data.get("sweep")
-    if sweep:
-        for p in sweep.get("planes", []):
-            if p not in ("alpha", "beta", "gamma"):
-                raise case.error(("sweep", "planes"), f"unknown plane '{p}'; valid: alpha (xy), "
-                                 f"beta (yz), gamma (xz)")
-        for i, m in enumerate(sweep.get("directions", [])):
-            _check_unit_vector(case, ("sweep", "directions"), m)
-        iface = sweep.get("interface")
-        if iface is None or data.get("boundaries", {}).get(iface, {}).get("type") != "magnetic":
-            raise case.error(("sweep", "interface"), "must name a boundary of type 'magnetic'")
-    texture = data.get("texture_pumping")
-    if texture:
-        for other in ("sweep", "pumping"):
-            if other in data:
-                raise case.error(("texture_pumping",), f"[texture_pumping] is a model of its own: "
-                                 f"remove [{other}]")
-        for key in ("frequency_Hz", "cone_angle_deg", "nu", "tau", "D"):
-            if key not in texture or not texture[key] > 0:
-                raise case.error(("texture_pumping", key), "required, a positive number")
-        if "J" not in texture:
-            raise case.error(("texture_pumping", "J"), "required: the s-d exchange constant (J)")
-        if "axis" in texture:
-            _check_unit_vector(case, ("texture_pumping", "axis"), texture["axis"])
-    pumping = data.get("pumping")
-    if pumping:
-        if sweep:
-            raise case.error(("pumping",), "use either [sweep] or [pumping], not both")
-        iface = pumping.get("interface")
-        if iface is None or data.get("boundaries", {}).get(iface, {}).get("type") != "magnetic":
-            raise case.error(("pumping", "interface"), "must name a boundary of type 'magnetic'")
-        for key in ("frequency_Hz", "cone_angle_deg"):
-            if key not in pumping or not pumping[key] > 0:
-                raise case.error(("pumping", key), "required, a positive number")
-        if "axis" in pumping:
-            _check_unit_vector(case, ("pumping", "axis"), pumping["axis"])
-        for name in pumping.get("floating", []):
-            if data.get("boundaries", {}).get(name, {}).get("type") != "contact":
-                raise case.error(("pumping", "floating"), f"'{name}' must be a boundary of type "
-                                 "'contact' (a floating contact is an ideal voltmeter pad)")
+            check_unit_vector(case, ("boundaries", name, "m"), spec["m"])
+    _check_model(case, model)
     for kind, entries in data.get("measure", {}).items():
         for i, entry in enumerate(entries):
-            _check_type(case, ("measure", kind), entry, dict)
-            _check_keys(case, ("measure", kind), entry, MEASURE_KEYS[kind])
+            check_type(case, ("measure", kind), entry, dict)
+            check_keys(case, ("measure", kind), entry, MEASURE_KEYS[kind])
     solver = data.get("solver", {})
-    if "degree" in solver and solver["degree"] not in (1, 2, 3):
-        raise case.error(("solver", "degree"), f"must be 1, 2 or 3, got {solver['degree']}")
+    if "degree" in solver:
+        try:
+            validation.integer("solver", "degree", solver["degree"], 1, 3)
+        except validation.ValidationError as exc:
+            raise case.error(("solver", "degree"), exc.brief()) from None
     presets = ("auto", "direct", "iterative", "fieldsplit")
     if "preset" in solver and solver["preset"] not in presets:
         raise case.error(("solver", "preset"), f"unknown preset '{solver['preset']}'; valid: "
@@ -465,18 +364,7 @@ def load_case(path) -> Case:
 
 
 def sweep_directions(plane: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Magnetization directions of an SMR angular scan (Althammer et al. 2013 planes).
-
-    alpha: in the film plane, m = (cos a, sin a, 0), a from the current direction x;
-    beta:  in the y-z plane, m = (0, cos b, sin b);
-    gamma: in the x-z plane, m = (cos g, 0, sin g).
-
-    Returns
-    -------
-    (angles in degrees, shape (steps,); unit vectors, shape (steps, 3))
-    """
-    ang = np.linspace(0.0, 360.0, steps)
-    r = np.radians(ang)
-    c, s, z = np.cos(r), np.sin(r), np.zeros_like(r)
-    vec = {"alpha": (c, s, z), "beta": (z, c, s), "gamma": (c, z, s)}[plane]
-    return ang, np.column_stack(vec)
+    """Magnetization directions of an SMR angular scan: (angles in degrees, unit vectors
+    (steps, 3)); see :func:`kinetics.models.spin_charge_case.sweep_directions`."""
+    from kinetics.models.spin_charge_case import sweep_directions as directions
+    return directions(plane, steps)

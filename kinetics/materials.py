@@ -28,11 +28,12 @@ interface parameter sets, see :data:`INTERFACES` and :func:`interface`.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from kinetics import validation
 
 __all__ = ["Material", "InterfaceParameters", "LIBRARY", "INTERFACES", "get", "interface",
            "kappa_from_lifshits_dyakonov"]
@@ -42,18 +43,8 @@ def _is_expression(value: Any) -> bool:
     return callable(value)
 
 
-def _check_number(owner: str, name: str, value: Any, *, positive: bool = False,
-                  allow_inf: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{owner}: {name} must be a number (SI units) or a callable f(x), "
-                        f"got {value!r}") from None
-    if math.isnan(v) or (math.isinf(v) and not (allow_inf and v > 0)):
-        raise ValueError(f"{owner}: {name} must be finite, got {v}")
-    if positive and v <= 0:
-        raise ValueError(f"{owner}: {name} must be positive, got {v:g}")
-    return v
+#: what a material parameter may be, for the TypeError of kinetics.validation
+_NUMBER = "a number (SI units) or a callable f(x)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,8 +60,8 @@ class Material:
     lambda_sf:
         Spin diffusion length λ_sf in m (> 0; ``math.inf`` for no spin-flip relaxation), or
         callable.  Enters as the Elliott-Yafet
-        relaxation -(σ/2) μ_s / λ_sf² of the spin continuity equation (seed 003 Eq. 79 with
-        the sign corrected as in shared/notes/seed-003.md §8).
+        relaxation -(σ/2) μ_s / λ_sf² of the spin continuity equation (Huang et al.
+        (seed 003) Eq. 79 with the sign of its relaxation term corrected, docs/physics.md).
     theta_sh:
         Spin Hall angle θ_SH (dimensionless), or callable.  Enters j_c and j_s as in
         Chen et al. 2013 Eq. (1) / seed 003 Eqs. (80)-(81).
@@ -105,8 +96,12 @@ class Material:
                                 ("theta_sh", False), ("kappa", False)):
             value = getattr(self, field)
             if not _is_expression(value):
-                object.__setattr__(self, field, _check_number(
-                    owner, field, value, positive=positive, allow_inf=field == "lambda_sf"))
+                if positive:
+                    value = validation.positive(owner, field, value, kind=_NUMBER,
+                                                allow_inf=field == "lambda_sf")
+                else:
+                    value = validation.finite(owner, field, value, kind=_NUMBER)
+                object.__setattr__(self, field, value)
         A = self.gauge_field
         if A is not None and not _is_expression(A):
             arr = np.asarray(A, dtype=float)
@@ -196,7 +191,8 @@ class InterfaceParameters:
     def __post_init__(self):
         owner = f"interface '{self.name}'"
         for f in ("G_r", "G_i", "G_s"):
-            object.__setattr__(self, f, _check_number(owner, f, getattr(self, f)))
+            object.__setattr__(self, f, validation.finite(owner, f, getattr(self, f),
+                                                          kind=_NUMBER))
         if self.G_r < 0 or self.G_s < 0:
             raise ValueError(f"{owner}: G_r and G_s must be >= 0 (absorption), "
                              f"got G_r={self.G_r:g}, G_s={self.G_s:g}")

@@ -24,7 +24,7 @@ import numpy as np
 
 from kinetics import units
 from kinetics.physics import boundaries as bc
-from kinetics.physics.spin_charge import charge_current, interface_spin_outflow, spin_current
+from kinetics.physics.spin_charge import interface_spin_outflow
 
 __all__ = ["contact_current", "contact_spin_current", "average_potential", "resistance",
            "spin_current_through", "interface_absorption", "interface_torque",
@@ -40,7 +40,7 @@ def _assemble(form) -> float:
 
 def _flux_scale(problem) -> float:
     """SI value of one unit of the scaled residual: σ0 L^(d−2)."""
-    return problem.sigma0 * problem.L ** (problem.device.dim - 2)
+    return problem.scaling.residual
 
 
 def _residual_on_facets(sol, name: str, component: int) -> float:
@@ -101,7 +101,7 @@ def average_potential(sol, name: str) -> float:
     """Area-averaged potential V on facets ``name`` (V): the reading of a floating probe."""
     problem = sol.problem
     ds = problem.ds(problem.device.boundary_tag(name))
-    return _assemble(sol.V * ds) / _assemble(problem._constant(1.0) * ds)
+    return _assemble(sol.V * ds) / _assemble(problem.constant(1.0) * ds)
 
 
 def resistance(sol, current_contact: str, plus: str, minus: str) -> float:
@@ -113,14 +113,6 @@ def resistance(sol, current_contact: str, plus: str, minus: str) -> float:
     if I == 0:
         raise ZeroDivisionError(f"no current flows through '{current_contact}'")
     return (average_potential(sol, plus) - average_potential(sol, minus)) / I
-
-
-def _region_currents(sol, region: str):
-    problem = sol.problem
-    coef = problem.coefficients(region)
-    axes = problem.device.axes
-    return (charge_current(sol.V, sol.mu_s, coef, axes),
-            spin_current(sol.V, sol.mu_s, coef, axes))
 
 
 def spin_current_through(sol, name: str, region: str | None = None) -> np.ndarray:
@@ -143,13 +135,13 @@ def spin_current_through(sol, name: str, region: str | None = None) -> np.ndarra
     if isinstance(cond, bc.Contact) and cond.spin == "reservoir":
         return contact_spin_current(sol, name)
     region = region or next(iter(problem.materials))
-    _, J = _region_currents(sol, region)
+    J, _ = sol.flux("j_s", region)                        # internal units
     dev = problem.device
     n = ufl.FacetNormal(dev.mesh)
     n3 = ufl.as_vector([n[dev.axes.index(a)] if a in dev.axes else 0.0 for a in "xyz"])
     tag = dev.boundary_tag(name)
     dS = ufl.Measure("dS", domain=dev.mesh, subdomain_data=dev.facet_tags)
-    scale = problem.sigma0 * problem.L ** (dev.dim - 2)
+    scale = problem.scaling.residual
     out = []
     for a in range(3):
         flux = ufl.dot(J[a, :], n3)
@@ -171,16 +163,14 @@ def interface_absorption(sol, name: str) -> dict:
         (= ħ/2e × mixing/area).
     """
     problem = sol.problem
-    entry = problem._magnets.get(name)
-    if entry is None:
-        raise KeyError(f"'{name}' is not a magnetic interface of this problem")
-    mt, mu = entry["m_tilde"], sol.mu_s
+    entry = problem.magnetic_interface(name)
+    mt, mu = entry.m_tilde, sol.mu_s
     ds = problem.ds(problem.device.boundary_tag(name))
-    args = (mu, mt, entry["G_r"], entry["G_s"], entry["G_i"], entry["Gamma"])
+    args = (mu, mt, entry.G_r, entry.G_s, entry.G_i, entry.Gamma)
     mixing = interface_spin_outflow(*args, mixing_only=True)
     total = interface_spin_outflow(*args)
-    if entry["j_pump"] is not None:
-        mixing, total = mixing - entry["j_pump"], total - entry["j_pump"]
+    if entry.j_pump is not None:
+        mixing, total = mixing - entry.j_pump, total - entry.j_pump
     scale = _flux_scale(problem)
     tot = np.array([_assemble(total[a] * ds) for a in range(3)]) * scale
     mix = np.array([_assemble(mixing[a] * ds) for a in range(3)]) * scale
@@ -207,13 +197,9 @@ def interface_torque(sol, name: str, current_density, normal) -> dict:
     ``polarization`` σ̂ and ``torque_density`` (3,) J/m².  The interface must have a uniform m.
     """
     problem = sol.problem
-    entry = problem._magnets[name]
-    if not hasattr(entry["m"], "value"):
+    m = problem.magnetic_interface(name).uniform_m_tilde()
+    if m is None:
         raise ValueError(f"interface '{name}': torque decomposition needs a uniform m")
-    m = np.array(entry["m"].value, dtype=float)
-    cond = entry["condition"]
-    if cond.rotation is not None:
-        m = cond.rotation @ m
     j = np.asarray(current_density, dtype=float)
     n = np.asarray(normal, dtype=float) / np.linalg.norm(normal)
     sigma_hat = np.cross(j, n)
@@ -230,24 +216,28 @@ def interface_torque(sol, name: str, current_density, normal) -> dict:
 
 
 def region_average(sol, quantity: str, region: str | None = None) -> np.ndarray | float:
-    """Volume average of ``"V"``, ``"mu_s"``, ``"j_c"`` (A/m²) or ``"j_s"`` (A/m², (3, 3))
-    over ``region`` (default: the whole device)."""
-    problem = sol.problem
-    dev = problem.device
-    regions = [region] if region else list(problem.materials)
-    scale_j = problem.sigma0 / problem.L
+    """Volume average of a declared field of the solution (``"V"``, ``"mu_s"`` in V,
+    ``"j_c"`` A/m², ``"j_s"`` A/m² shape (3, 3) for the spin–charge model) over ``region``
+    (default: the whole device).
+
+    Raises
+    ------
+    KeyError
+        For a field the solution does not declare.
+    """
+    field = sol.field(quantity)                           # KeyError naming the fields
+    regions = [region] if region else sol.regions
     total, vol = None, 0.0
     for r in regions:
-        dx = problem.dx(dev.region_tag(r))
-        jc, J = _region_currents(sol, r)
-        expr, s = {"V": (sol.V, 1.0), "mu_s": (sol.mu_s, 1.0), "j_c": (jc, scale_j),
-                   "j_s": (J, scale_j)}[quantity]
+        dx = sol.dx(r)
+        expr, s = (sol.expression(quantity), 1.0) if field.kind == "primary" else \
+            sol.flux(quantity, r)
         shape = expr.ufl_shape
         vals = np.array([_assemble(expr[idx] * dx) for idx in np.ndindex(*shape)]) if shape \
             else np.array(_assemble(expr * dx))
         vals = vals.reshape(shape) * s
         total = vals if total is None else total + vals
-        vol += _assemble(problem._constant(1.0) * dx)
+        vol += _assemble(sol.problem.constant(1.0) * dx)
     return total / vol
 
 
@@ -261,7 +251,7 @@ def line_profile(sol, points, quantity: str = "mu_s") -> np.ndarray:
     from dolfinx import geometry
     problem = sol.problem
     dev = problem.device
-    pts = np.asarray(points, dtype=float) / problem.L
+    pts = np.asarray(points, dtype=float) / problem.scaling.length
     pts_mesh = np.zeros((len(pts), 3))
     for k, a in enumerate(dev.axes):
         pts_mesh[:, k] = pts[:, "xyz".index(a)]

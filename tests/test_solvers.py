@@ -184,11 +184,11 @@ def test_operator_formats_equal_the_full_assembly(matrix_type):
         full = fpetsc.assemble_matrix(problem.a_form, bcs=problem.bcs)
         full.assemble()
         if matrix_type == "auto":
-            assert problem._A.getType().endswith("baij")
+            assert problem.operator.getType().endswith("baij")
             assert problem._blocks is not None      # the PC's blocks come from scalar forms
         else:
-            assert problem._A.getType().endswith("aij")
-            assert problem._A.getInfo()["nz_used"] < 0.8 * full.getInfo()["nz_used"]
+            assert problem.operator.getType().endswith("aij")
+            assert problem.operator.getInfo()["nz_used"] < 0.8 * full.getInfo()["nz_used"]
         for m in DIRECTIONS[:3]:     # in-place interface updates keep it exact
             problem.set_magnetization("zmin", m)
             ref.set_magnetization("zmin", m)
@@ -196,8 +196,8 @@ def test_operator_formats_equal_the_full_assembly(matrix_type):
         full.zeroEntries()
         fpetsc.assemble_matrix(full, problem.a_form, bcs=problem.bcs)
         full.assemble()
-        full.axpy(-1.0, problem._A, PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
-        assert full.norm() < 1e-13 * problem._A.norm()
+        full.axpy(-1.0, problem.operator, PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
+        assert full.norm() < 1e-13 * problem.operator.norm()
     # spin swapping couples the spin components in the bulk: no compaction, averaged blocks
     swap = kinetics.materials.get("Pt", kappa=0.1)
     dev = film()
@@ -210,7 +210,7 @@ def test_operator_formats_equal_the_full_assembly(matrix_type):
     full = fpetsc.assemble_matrix(problem.a_form, bcs=problem.bcs)
     full.assemble()
     if matrix_type == "aij":
-        assert problem._A.getInfo()["nz_used"] == full.getInfo()["nz_used"]
+        assert problem.operator.getInfo()["nz_used"] == full.getInfo()["nz_used"]
 
 
 def tridiagonal(n, diagonal, lower, upper):

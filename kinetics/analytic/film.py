@@ -123,7 +123,9 @@ def sot_efficiency(d, sigma, lambda_sf, theta, G_r, G_i=0.0) -> tuple[float, flo
 def spin_hall_strip(y, W, lambda_sf, theta, E) -> tuple[np.ndarray, np.ndarray]:
     """Spin Hall accumulation and current in a strip |y| < W/2 with insulating edges.
 
-    E along x.  Exact solution of the model (seed 003 note §5, in our normalization):
+    E along x.  Exact solution of the model, i.e. of Huang et al. (seed 003) Eqs. (79)-(81)
+    with the relaxation sign of Eq. (79) corrected (solved here, not given in the paper;
+    checked in tests/test_analytic.py), in our normalization:
     μ_z(y) = 2θEλ sinh(y/λ)/cosh(W/2λ),  j_x(y)/σE = 1 + θ² cosh(y/λ)/cosh(W/2λ).
 
     Returns

@@ -1,7 +1,7 @@
 """The diffusion average ⟨·⟩ of seed 002 as a finite-element solver.
 
 Seed 002 Eq. (6) defines ⟨A⟩ through the diffuson propagator 1/(Dq²τ + iΩτ) with the Fourier
-convention e^{−iq·x + iΩt}.  For a causal source this is the PDE (seed note §2.1)
+convention e^{−iq·x + iΩt}.  For a causal source this is the PDE (Eq. 6 as a PDE, with Σ_Ω = ∫dΩ/2π; docs/pumping.md §2)
 
     τ (∂_t − D∇² + 1/τ_sf) ⟨A⟩ = A − ∇·g                                              (1)
 
@@ -22,7 +22,7 @@ Solvers
 -------
 ``steady``
     Ω = 0.  With τ_sf = ∞ and no reservoir the operator is the pure-Neumann Laplacian,
-    which is singular (seed note §6.3).  Then a source with non-zero mean has no steady
+    which is singular (docs/pumping.md §2).  Then a source with non-zero mean has no steady
     state (⟨A⟩ grows linearly in time) and raises a ValueError before any solve.  A
     mean-free source is solved in the complement of the constants: the right-hand side is
     projected, one dof is pinned, and the mean of the solution is set to ``mean``.
@@ -50,17 +50,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from kinetics import validation
 from kinetics.physics.texture.sources import nonzero
 from kinetics.solvers.linear import LinearSolver
+from kinetics.solvers.system import assemble_operator, assemble_rhs
 
 __all__ = ["DiffusionAverage", "Stepper"]
 
 
 def _check_positive(name, v, allow_inf=False):
-    v = float(v)
-    if math.isnan(v) or v <= 0 or (math.isinf(v) and not allow_inf):
-        raise ValueError(f"{name} must be positive{' (or inf)' if allow_inf else ''} and finite, got {v}")
-    return v
+    """``v`` as a float > 0 (+inf too if ``allow_inf``); ValueError naming DiffusionAverage and
+    ``name`` (:func:`kinetics.validation.positive`)."""
+    return validation.positive("DiffusionAverage", name, v, allow_inf=allow_inf)
 
 
 class DiffusionAverage:
@@ -173,15 +174,9 @@ class DiffusionAverage:
         return self._ops[key]
 
     def _factor(self, op, state):
-        from dolfinx.fem import petsc as fpetsc
         if op["state"] == state:
             return
-        if op["A"] is None:
-            op["A"] = fpetsc.assemble_matrix(op["a"], bcs=op["bcs"])
-        else:
-            op["A"].zeroEntries()
-            fpetsc.assemble_matrix(op["A"], op["a"], bcs=op["bcs"])
-        op["A"].assemble()
+        op["A"] = assemble_operator(op["a"], op["bcs"], op["A"])
         if op["solver"] is None:
             op["solver"] = LinearSolver(self.device.comm, self.solver_preset, self.petsc_options)
         op["solver"].set_operator(op["A"])
@@ -210,14 +205,9 @@ class DiffusionAverage:
 
     def _solve(self, op, L_form, project_mean=False):
         from dolfinx import fem
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-        b = fpetsc.assemble_vector(L_form)
-        fpetsc.apply_lifting(b, [op["a"]], bcs=[op["bcs"]])
-        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        if project_mean:   # before set_bc: the pinned row must keep its value 0
-            self._project_constants(b, op["Q"])
-        fpetsc.set_bc(b, op["bcs"])
+        # the projection comes before the Dirichlet values: the pinned row must keep its 0
+        project = (lambda b: self._project_constants(b, op["Q"])) if project_mean else None
+        b = assemble_rhs(L_form, op["a"], op["bcs"], before_bc=project)
         u = fem.Function(op["Q"])
         op["solver"].solve(b, u.x.petsc_vec)
         u.x.scatter_forward()
@@ -285,7 +275,7 @@ class DiffusionAverage:
                 raise ValueError(
                     f"no steady state: component {a} of {label} has the non-zero mean {net:.4g}; "
                     f"its average grows linearly in time (at that rate divided by tau) because the "
-                    f"domain is closed and has no relaxation (seed note §6.3).  Give a relaxation "
+                    f"domain is closed and has no relaxation (docs/pumping.md §2).  Give a relaxation "
                     f"time (tau_sf / relaxation_time), a reservoir boundary, or a mean-free source.")
 
     def _pin_bcs(self, Q):

@@ -48,7 +48,6 @@ from kinetics.physics import boundaries as bc
 from kinetics.physics.pumping import HBAR_OVER_E, MagnetizationFunction, Precession
 from kinetics.models.spin_charge import Solution, SpinChargeProblem
 from kinetics.models.pumping_results import LinearResponse, PeriodicResponse
-from kinetics.solvers.linear import LinearSolver
 
 __all__ = ["PumpingProblem", "PeriodicResponse", "LinearResponse"]
 
@@ -59,19 +58,19 @@ def _mixing(mu, m, G_r, G_i):
 
 
 class _Engine:
-    """Assembles and factorizes the operator of a SpinChargeProblem.  It solves for the
-    problem's right-hand side, and makes floating contacts current-free by superposition."""
+    """Solves a SpinChargeProblem's operator for its right-hand side and makes floating
+    contacts current-free by superposition (module docstring), through the problem's own
+    assembly and checked solver (presets and block preconditioner included)."""
 
     def __init__(self, problem: SpinChargeProblem, floating: Sequence[str]):
         import ufl
         from dolfinx import fem
         self.problem = problem
+        problem.reuse = "none"        # each instant: a fresh operator and factorization
         self.floating = list(floating)
         W = problem.W
         dev = problem.device
         fdim = dev.dim - 1
-        self.solver = LinearSolver(dev.comm, problem.solver_preset, problem.petsc_options)
-        self.A = None
         self.work = fem.Function(W)
         self.Au_form = fem.form(ufl.action(problem.a_ufl, self.work))
         # Dirichlet data of every contact, to rebuild with unit values for the floating ones
@@ -94,28 +93,15 @@ class _Engine:
             self._unit_bcs[name] = bcs
 
     def assemble(self):
-        from dolfinx.fem import petsc as fpetsc
-        p = self.problem
-        if self.A is None:
-            self.A = fpetsc.assemble_matrix(p.a_form, bcs=p.bcs)
-        else:
-            self.A.zeroEntries()
-            fpetsc.assemble_matrix(self.A, p.a_form, bcs=p.bcs)
-        self.A.assemble()
-        self.solver.set_operator(self.A)
+        """The operator depends on the time through m(t): re-assemble at the next solve."""
+        self.problem.operator_changed()
 
-    def _solve(self, b, bcs):
-        from dolfinx import fem
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-        fpetsc.apply_lifting(b, [self.problem.a_form], bcs=[bcs])
-        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fpetsc.set_bc(b, bcs)
-        u = fem.Function(self.problem.W, name="u")
-        self.solver.solve(b, u.x.petsc_vec)
-        u.x.scatter_forward()
-        b.destroy()
-        return u
+    def _solve(self, bcs=None, source: bool = True):
+        b = self.problem.rhs(bcs, source=source)
+        try:
+            return self.problem.solve_vector(b)
+        finally:
+            b.destroy()
 
     def _currents(self, u, b_sources=None) -> np.ndarray:
         """Σ over each floating contact's potential dofs of (A u − b): consistent fluxes."""
@@ -132,19 +118,23 @@ class _Engine:
         local = np.array([arr[self._owned0[n]].sum() for n in self.floating])
         return self.problem.device.comm.allreduce(local, op=MPI.SUM)
 
-    def solve(self):
-        """(u, {floating contact: potential}) for the current right-hand side."""
+    def _sources(self) -> np.ndarray:
+        """The assembled linear form L (owned entries, ghost contributions summed)."""
         from dolfinx.fem import petsc as fpetsc
         from petsc4py import PETSc
-        p = self.problem
-        b = fpetsc.assemble_vector(p.L_form)
+        b = fpetsc.assemble_vector(self.problem.L_form)
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        b_src = b.getArray(readonly=True).copy() if self.floating else None
-        u = self._solve(b, p.bcs)
+        arr = b.getArray(readonly=True).copy()
+        b.destroy()
+        return arr
+
+    def solve(self):
+        """(u, {floating contact: potential}) for the current right-hand side."""
+        u = self._solve()
         if not self.floating:
             return u, {}
-        units = [self._solve(fpetsc.create_vector(p.L_form), self._unit_bcs[n]) for n in self.floating]
-        I_p = self._currents(u, b_src)
+        units = [self._solve(self._unit_bcs[n], source=False) for n in self.floating]
+        I_p = self._currents(u, self._sources())
         M = np.column_stack([self._currents(uc) for uc in units])
         V = np.linalg.solve(M, -I_p)
         for Vc, uc in zip(V, units):

@@ -1,11 +1,11 @@
 """The spin-pumping diffusion model of seed 002 for a prescribed texture S(x, t).
 
-Takeuchi, Hosono & Tatara, PRB 81, 144405 (2010), as identified in shared/notes/seed-002.md.
+Takeuchi, Hosono & Tatara, PRB 81, 144405 (2010) (our identification of seed 002, whose text has no title; docs/references.md).
 Conduction electrons with DOS ν/V per spin per unit volume, lifetime τ and diffusion
 constant D are coupled by the s-d exchange J to a localized spin S(x, t).  To second order
 in J and for qℓ, Ωτ ≪ 1:
 
-    ρ_s  = (ħνJ/V)S − (ħνJτ/V)⟨Ṡ⟩ + (2νJ²τ²/V)⟨S×Ṡ⟩                   (seed note §4.2.1 = Eq. 11)
+    ρ_s  = (ħνJ/V)S − (ħνJτ/V)⟨Ṡ⟩ + (2νJ²τ²/V)⟨S×Ṡ⟩                   (Eq. 11, rewritten)
     μ_s  = −(ħνJτD/V)⟨Ṡ⟩ + (2νJ²τ²D/V)⟨S×Ṡ⟩ = Dρ_s − (ħνJD/V)S        (Eqs. 10, 14)
     j_s  = j_s^(sc) − D∇ρ_s                                           (Eq. 16)
     j_s^(sc) = (ħνJD/V)∇S − (ħ²νJ²/(12mε_F V)) S×∇S                    (Eq. 17)
@@ -22,7 +22,7 @@ is in J/m³.  ν below is the paper's ν/V.
 Extensions beyond the paper (off by default):
 
 * ``relaxation_time`` τ_sf adds 1/τ_sf to the spin operator.  It relaxes the non-equilibrium
-  density ρ_s − (ħνJ/V)S, and removes the secular growth of a closed system (note §6.3).
+  density ρ_s − (ħνJ/V)S, and removes the secular growth of a closed system (docs/pumping.md §2).
 * ``reservoirs`` are facets where the averages vanish (ideal spin sinks).  Other walls
   reflect: n·∇⟨A⟩ = 0, i.e. n·∇μ_s = 0, so no diffusive (pumped) spin current crosses them.
 
@@ -98,7 +98,7 @@ class ElectronGas:
 
     @property
     def kappa_eq(self) -> float:
-        """ħνJ/V (J·s/m³): the equilibrium density ρ_s = (ħνJ/V)S (seed note §4.2.8)."""
+        """ħνJ/V (J·s/m³): the equilibrium density ρ_s = (ħνJ/V)S (Eq. 11 at Ω = 0)."""
         return units.hbar * self.nu * self.J
 
     @property
@@ -263,7 +263,7 @@ class TexturePumping:
         solution degree.  A texture with harmonics up to K₀ gives sources up to 2K₀ (S×Ṡ is
         quadratic), so N > 2(K + 2K₀) is exact.  k = 0 is the steady problem: a closed
         domain without relaxation raises a ValueError when the DC of S×Ṡ has a non-zero mean
-        (seed note §6.3).  k >= 1 uses the real 2×2 block form at kΩ.
+        (docs/pumping.md §2).  k >= 1 uses the real 2×2 block form at kΩ.
 
         Parameters
         ----------

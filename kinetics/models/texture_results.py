@@ -109,7 +109,7 @@ class TextureState:
 
     @property
     def rho_s(self):
-        """ρ_s = (ħνJ/V)S − (ħνJτ/V)⟨Ṡ⟩ + (2νJ²τ²/V)⟨S×Ṡ⟩ (seed note §4.2.1), J·s/m³."""
+        """ρ_s = (ħνJ/V)S − (ħνJτ/V)⟨Ṡ⟩ + (2νJ²τ²/V)⟨S×Ṡ⟩ (Eq. 11 rewritten with τ(∂_t − D∇²)⟨·⟩ = 1; docs/pumping.md §2), J·s/m³."""
         g = self.gas
         return g.kappa_eq * (self.S - g.tau * self.fields["avg_Sdot"]) + g.damping * g.tau * self.fields["avg_M"]
 

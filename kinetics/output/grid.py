@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["to_pyvista", "device_grid", "save_vtu", "load_vtu", "text_field", "LENGTH_UNITS",
-           "POINT_FIELDS", "CELL_FIELDS"]
+           "POINT_FIELDS", "CELL_FIELDS", "root_call", "world_comm", "atomic_write"]
 
 #: coordinate units accepted by ``unit=``: name -> metres
 LENGTH_UNITS = {"m": 1.0, "mm": 1e-3, "µm": 1e-6, "um": 1e-6, "nm": 1e-9}
@@ -192,57 +192,57 @@ def device_grid(device, *, unit: str = "nm"):
     return _gather(device, {}, {}, unit, {})
 
 
-def _vertex_values(sol) -> np.ndarray:
-    """(V, μx, μy, μz) at this rank's owned geometry nodes, shape (n_owned, 4), volts."""
+def _vertex_values(sol) -> dict:
+    """Each declared primary field at this rank's owned geometry nodes, name -> array of
+    shape (n_owned,) or (n_owned, 3), SI."""
     from dolfinx import fem
-    msh = sol.u.function_space.mesh
-    W = sol.u.function_space
-    if sol.problem.degree == 1:
-        u1, Q = sol.u, W
-    else:
-        Q = fem.functionspace(msh, ("Lagrange", 1, (4,)))
-        u1 = fem.Function(Q)
-        u1.interpolate(sol.u)
+    msh = sol.device.mesh
     n_nodes = msh.geometry.index_map().size_local
-    n_all = len(msh.geometry.x)
-    values = np.full((n_all, 4), np.nan)
-    arr = u1.x.array.reshape(-1, 4)
-    values[msh.geometry.dofmap.ravel()] = arr[Q.dofmap.list.ravel()]
-    return values[:n_nodes]
+    out = {}
+    for field in sol.fields:
+        if field.kind != "primary":
+            continue
+        Q = fem.functionspace(msh, ("Lagrange", 1, field.shape))
+        f = fem.Function(Q)
+        f.interpolate(fem.Expression(sol.expression(field.name), Q.element.interpolation_points()))
+        values = np.full((len(msh.geometry.x), field.size), np.nan)
+        values[msh.geometry.dofmap.ravel()] = f.x.array.reshape(-1, field.size)[Q.dofmap.list.ravel()]
+        out[field.name] = values[:n_nodes, 0] if field.shape == () else values[:n_nodes]
+    return out
 
 
 def _cell_averages(sol) -> dict:
-    """Cell averages of j_c and J[a, :] (A/m²) on this rank's owned cells."""
+    """Cell averages of the declared flux fields (SI) on this rank's owned cells, each
+    region with its own coefficients: name -> (n_cells, 3) for vectors; a (3, 3) field as
+    its rows ``name_x``, ``name_y``, ``name_z``."""
     import ufl
     from dolfinx import fem
-
-    from kinetics.physics.spin_charge import charge_current, spin_current
-    problem = sol.problem
-    dev = problem.device
+    dev = sol.device
     msh = dev.mesh
-    D = fem.functionspace(msh, ("Discontinuous Lagrange", 0, (12,)))
+    parts = [(f"{f.name}_{a}" if f.shape == (3, 3) else f.name, f.name, i)
+             for f in sol.fields if f.kind == "flux"
+             for i, a in (enumerate("xyz") if f.shape == (3, 3) else [(None, None)])]
+    n_cells = msh.topology.index_map(dev.dim).size_local
+    if not parts:
+        return {}
+    D = fem.functionspace(msh, ("Discontinuous Lagrange", 0, (3 * len(parts),)))
     D0 = fem.functionspace(msh, ("Discontinuous Lagrange", 0))
     q, q0 = ufl.TestFunction(D), ufl.TestFunction(D0)
     form = None
-    for region in problem.materials:
-        coef = problem.coefficients(region)
-        jc = charge_current(sol.V, sol.mu_s, coef, dev.axes)
-        J = spin_current(sol.V, sol.mu_s, coef, dev.axes)
-        expr = ufl.as_vector([jc[i] for i in range(3)] +
-                             [J[a, i] for a in range(3) for i in range(3)])
-        term = ufl.inner(expr, q) * problem.dx(dev.region_tag(region))
+    for region in sol.regions:
+        comps = []
+        for _, name, row in parts:
+            e = sol.expression(name, region)
+            comps += [e[k] if row is None else e[row, k] for k in range(3)]
+        term = ufl.inner(ufl.as_vector(comps), q) * sol.dx(region)
         form = term if form is None else form + term
-    n_cells = msh.topology.index_map(dev.dim).size_local
     if form is None:
-        return {name: np.zeros((n_cells, 3)) for name in ("j_c", "j_s_x", "j_s_y", "j_s_z")}
-    integrals = fem.assemble_vector(fem.form(form)).array.reshape(-1, 12)
+        return {label: np.zeros((n_cells, 3)) for label, _, _ in parts}
+    integrals = fem.assemble_vector(fem.form(form)).array.reshape(-1, 3 * len(parts))
     volumes = fem.assemble_vector(fem.form(q0 * ufl.dx(domain=msh))).array
     cells = np.arange(n_cells)
-    dof = D.dofmap.list[cells, 0]
-    dof0 = D0.dofmap.list[cells, 0]
-    avg = integrals[dof] / volumes[dof0][:, None] * (problem.sigma0 / problem.L)
-    return {"j_c": avg[:, 0:3], "j_s_x": avg[:, 3:6], "j_s_y": avg[:, 6:9],
-            "j_s_z": avg[:, 9:12]}
+    avg = integrals[D.dofmap.list[cells, 0]] / volumes[D0.dofmap.list[cells, 0]][:, None]
+    return {label: avg[:, 3 * k:3 * k + 3] for k, (label, _, _) in enumerate(parts)}
 
 
 def to_pyvista(solution, *, unit: str = "nm"):
@@ -271,19 +271,13 @@ def to_pyvista(solution, *, unit: str = "nm"):
         or a curved (degree > 1) mesh geometry.
     """
     _unit_scale(unit)
-    problem = solution.problem
-    dev = problem.device
+    dev = solution.device
     if dev.dim < 2:
         raise ValueError(f"to_pyvista draws 2D and 3D devices, this one is {dev.dim}D; "
                          f"use kinetics.observables.line_profile and kinetics.plot.line_profile")
-    vals = _vertex_values(solution)
-    mu = np.ascontiguousarray(vals[:, 1:4])
-    point_data = {"V": np.ascontiguousarray(vals[:, 0]), "mu_s": mu,
-                  "|mu_s|": np.linalg.norm(mu, axis=1)}
-    cell_data = _cell_averages(solution)
-    cell_data = {"j_c": cell_data["j_c"], "|j_c|": np.linalg.norm(cell_data["j_c"], axis=1),
-                 **{k: cell_data[k] for k in ("j_s_x", "j_s_y", "j_s_z")}}
-    extra = {"degree": np.array([problem.degree], dtype=np.int32)}
+    point_data = _with_magnitudes(_vertex_values(solution), solution, "primary")
+    cell_data = _with_magnitudes(_cell_averages(solution), solution, "flux")
+    extra = {"degree": np.array([solution.degree], dtype=np.int32)}
     mags = solution.magnetizations
     if mags:
         extra["magnet_name"] = np.array([_ascii(n) for n in mags])
@@ -291,7 +285,17 @@ def to_pyvista(solution, *, unit: str = "nm"):
     return _gather(dev, point_data, cell_data, unit, extra)
 
 
-def _root_call(comm, fn):
+def _with_magnitudes(data: dict, sol, kind: str) -> dict:
+    """Contiguous arrays, with ``|name|`` after each declared 3-vector field of ``kind``."""
+    out = {}
+    for name, values in data.items():
+        out[name] = np.ascontiguousarray(values)
+        if any(f.name == name and f.shape == (3,) and f.kind == kind for f in sol.fields):
+            out[f"|{name}|"] = np.linalg.norm(values, axis=1)
+    return out
+
+
+def root_call(comm, fn):
     """Run ``fn`` on rank 0; re-raise its exception on every rank; its value on rank 0."""
     result, error = None, None
     if comm is None or comm.rank == 0:
@@ -356,18 +360,18 @@ def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
         comm = solution_or_grid.problem.device.comm
         grid = to_pyvista(solution_or_grid, unit=unit)
     else:   # a grid: no communication, rank 0 writes
-        world = _world_comm()
+        world = world_comm()
         if world is not None and world.rank != 0:
             return None
         grid = solution_or_grid
         if grid is None:
             raise ValueError("save_vtu got None on rank 0: pass a Solution or a grid")
         return atomic_write(path, lambda tmp: grid.save(str(tmp)))
-    out = _root_call(comm, lambda: atomic_write(path, lambda tmp: grid.save(str(tmp))))
+    out = root_call(comm, lambda: atomic_write(path, lambda tmp: grid.save(str(tmp))))
     return out if comm.rank == 0 else None
 
 
-def _world_comm():
+def world_comm():
     """MPI.COMM_WORLD when mpi4py is loaded and MPI initialized and running on > 1 rank."""
     import sys
     if "mpi4py.MPI" not in sys.modules:

@@ -48,50 +48,43 @@ def write_json(path, data: dict, comm=None) -> Path:
 
 
 def write_fields(sol, path) -> Path:
-    """Write V, μ_s, j_c and the spin current for ParaView as one VTX (``.bp``) folder.
+    """Write the declared fields of a solution for ParaView as one VTX (``.bp``) folder.
 
-    All fields are interpolated into discontinuous Lagrange spaces of the solution's degree
-    (exact for V and μ_s; j_c and j_s are cell-wise polynomials of one degree lower), in SI
-    units: V and μ_s in volts, j_c and j_s in A/m² (``j_s_x`` is the flow vector of x-polarized
-    spin, i.e. J[0, :]).  Coordinates are in mesh units (``Device.length_unit`` metres).
+    Every field of ``sol.fields`` is interpolated into a discontinuous Lagrange space of the
+    solution's degree (exact for the primary fields; fluxes are cell-wise polynomials of one
+    degree lower, per region), in SI units (spin–charge model: V and μ_s in volts, j_c and
+    j_s in A/m²; a (3, 3) field is written as its rows, ``j_s_x`` the flow vector of
+    x-polarized spin, J[0, :]).  Coordinates are in mesh units (``Device.length_unit``
+    metres).
 
     Returns
     -------
     Path of the ``.bp`` folder.
     """
     from dolfinx import fem, io
-    import ufl
-    from kinetics.physics.spin_charge import charge_current, spin_current
-    problem = sol.problem
-    dev = problem.device
-    msh = dev.mesh
-    deg = problem.degree
-    S = fem.functionspace(msh, ("Discontinuous Lagrange", deg))
-    Q = fem.functionspace(msh, ("Discontinuous Lagrange", deg, (3,)))
-    pts_S = S.element.interpolation_points()
-    pts_Q = Q.element.interpolation_points()
-    V = fem.Function(S, name="V")
-    V.interpolate(fem.Expression(sol.V, pts_S))
-    mu = fem.Function(Q, name="mu_s")
-    mu.interpolate(fem.Expression(sol.mu_s, pts_Q))
-    jc = fem.Function(Q, name="j_c")
-    js = [fem.Function(Q, name=f"j_s_{a}") for a in "xyz"]
-    scale = problem.sigma0 / problem.L
-    for region in problem.materials:
-        cells = dev.cell_tags.find(dev.region_tag(region))
-        coef = problem.coefficients(region)
-        jc.interpolate(fem.Expression(scale * charge_current(sol.V, sol.mu_s, coef, dev.axes), pts_Q),
-                       cells0=cells)
-        J = spin_current(sol.V, sol.mu_s, coef, dev.axes)
-        for a in range(3):
-            js[a].interpolate(fem.Expression(scale * ufl.as_vector([J[a, i] for i in range(3)]),
-                                             pts_Q), cells0=cells)
+    msh = sol.device.mesh
+    functions = []
+    for field in sol.fields:
+        for name, part in _vector_parts(field):
+            shape = () if part is None and field.shape == () else (3,)
+            Q = fem.functionspace(msh, ("Discontinuous Lagrange", sol.degree, shape))
+            f = fem.Function(Q, name=name)
+            pts = Q.element.interpolation_points()
+            regions = [None] if field.kind == "primary" else sol.regions
+            for region in regions:
+                expr = sol.expression(field.name, region)
+                if part is not None:
+                    expr = _row(expr, part)
+                where = {} if region is None else {
+                    "cells0": sol.device.cell_tags.find(sol.device.region_tag(region))}
+                f.interpolate(fem.Expression(expr, pts), **where)
+            functions.append(f)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     if msh.comm.rank == 0 and tmp.exists():
         shutil.rmtree(tmp)
     msh.comm.barrier()
-    with io.VTXWriter(msh.comm, str(tmp), [V, mu, jc, *js], engine="BP4") as writer:
+    with io.VTXWriter(msh.comm, str(tmp), functions, engine="BP4") as writer:
         writer.write(0.0)
     msh.comm.barrier()
     if msh.comm.rank == 0:
@@ -100,3 +93,16 @@ def write_fields(sol, path) -> Path:
         os.replace(tmp, path)
     msh.comm.barrier()
     return path
+
+
+def _vector_parts(field):
+    """(output name, row) pairs of a declared field: scalars and 3-vectors are written
+    whole (row None), a (3, 3) tensor as its rows ``name_x``, ``name_y``, ``name_z``."""
+    if field.shape in ((), (3,)):
+        return [(field.name, None)]
+    return [(f"{field.name}_{a}", i) for i, a in enumerate("xyz")]
+
+
+def _row(expr, i):
+    import ufl
+    return ufl.as_vector([expr[i, k] for k in range(3)])

@@ -34,45 +34,51 @@ from typing import Any
 
 import numpy as np
 
+from kinetics import validation
+
 __all__ = ["Boundary", "Insulator", "Contact", "CurrentContact", "FloatingProbe",
-           "SpinInjection", "MagneticInterface", "M_TOLERANCE"]
+           "SpinInjection", "MagneticInterface", "MagnetTerms", "M_TOLERANCE"]
 
 #: allowed deviation of |m| from 1 for a given magnetization direction
 M_TOLERANCE = 1e-6
 
 
 def _vector3(owner: str, name: str, value) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.shape != (3,) or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{owner}: {name} must be a finite 3-vector, got {value!r}")
-    return arr
+    """A finite 3-vector (:func:`kinetics.validation.vector3`; ValueError naming owner, name)."""
+    return validation.vector3(owner, name, value)
 
 
 def unit_vector(owner: str, value, tol: float = M_TOLERANCE) -> np.ndarray:
-    """Validate a magnetization direction: a finite 3-vector with | |m| − 1 | <= tol.
+    """Validate a magnetization direction m: a finite 3-vector with | |m| − 1 | <= tol
+    (:func:`kinetics.validation.unit_vector`; returned as given, not normalized).
 
     Raises
     ------
     ValueError
         Naming the owner and the actual norm.
     """
-    m = _vector3(owner, "m", value)
-    norm = float(np.linalg.norm(m))
-    if abs(norm - 1.0) > tol:
-        raise ValueError(f"{owner}: the magnetization m must be a unit vector, got {value!r} "
-                         f"with |m| = {norm:.6g}; normalize it (m / |m|)")
-    return m
+    return validation.unit_vector(owner, "m", value, tol=tol)
 
 
 @dataclasses.dataclass
 class Boundary:
-    """Base class: a condition on the facets named ``name`` in the device."""
+    """Base class: a condition on the facets named ``name`` in the device.
+
+    Each condition adds its own terms to the spin–charge weak form in :meth:`contribute`,
+    through the model's :class:`kinetics.models.base.FormBuilder` (trial fields
+    ``fields["V"]``, ``fields["mu_s"]``, test fields ``tests[...]``, measures, constants
+    and the internal :class:`~kinetics.models.base.Scaling`).  A new kind of condition is a
+    new subclass; no model code changes.
+    """
 
     name: str
 
     @property
     def kind(self) -> str:
         return type(self).__name__
+
+    def contribute(self, form) -> None:
+        """Add this condition's terms to the weak form (natural conditions add nothing)."""
 
 
 @dataclasses.dataclass
@@ -111,6 +117,12 @@ class Contact(Boundary):
             raise ValueError(f"contact '{self.name}': V must be finite, got {self.V}")
         self.V = float(self.V)
 
+    def contribute(self, form) -> None:
+        """Dirichlet values: V = V0, and μ_s = 0 for a spin reservoir."""
+        form.fix("V", self.name, self.V)
+        if self.spin == "reservoir":
+            form.fix("mu_s", self.name, 0.0)
+
 
 @dataclasses.dataclass
 class CurrentContact(Boundary):
@@ -126,6 +138,11 @@ class CurrentContact(Boundary):
         if not np.isfinite(float(self.current)):
             raise ValueError(f"current contact '{self.name}': current must be finite")
         self.current = float(self.current)
+
+    def contribute(self, form) -> None:
+        """−n·j_c = I/A enters: + ∫ (I/A) v ds (scaled) on the right-hand side."""
+        j_in = self.current / form.area(self.name)
+        form.add(linear=form.scaling.normal_current(j_in) * form.tests["V"] * form.ds(self.name))
 
 
 @dataclasses.dataclass
@@ -148,6 +165,12 @@ class SpinInjection(Boundary):
 
     def __post_init__(self):
         self.j_s = _vector3(f"spin injection '{self.name}'", "j_s", self.j_s)
+
+    def contribute(self, form) -> None:
+        """−n·j_s = j_inj enters: + ∫ j_inj·w ds (scaled) on the right-hand side."""
+        import ufl
+        form.add(linear=form.scaling.per_area * ufl.inner(form.constant(self.j_s),
+                                                          form.tests["mu_s"]) * form.ds(self.name))
 
 
 @dataclasses.dataclass
@@ -223,6 +246,30 @@ class MagneticInterface(Boundary):
         if self.pumping is not None and not callable(self.pumping):
             self.pumping = _vector3(owner, "pumping", self.pumping)
 
+    def contribute(self, form) -> None:
+        """+ ∫ (𝐆(m̃) μ_s)·w ds in the operator, + ∫ j_pump·w ds on the right-hand side;
+        records the interface's :class:`MagnetTerms` for observables and sweeps."""
+        import ufl
+
+        from kinetics.physics.spin_charge import interface_spin_outflow
+        scale = form.scaling.per_area
+        m = form.vector(self.m)
+        R = None if self.rotation is None else form.constant(self.rotation)
+        m_tilde = m if R is None else ufl.dot(R, m)
+        G_r = form.constant(self.G_r * scale)
+        G_i = form.constant(self.G_i * scale)
+        G_s = form.constant(self.G_s * scale)
+        Gamma = None if self.Gamma_loss is None else form.constant(self.Gamma_loss * scale)
+        mu, w, ds = form.fields["mu_s"], form.tests["mu_s"], form.ds(self.name)
+        form.add(bilinear=ufl.inner(interface_spin_outflow(mu, m_tilde, G_r, G_s, G_i, Gamma),
+                                    w) * ds)
+        j_pump = None
+        if self.pumping is not None:
+            j_pump = scale * (self.pumping(form.x) if callable(self.pumping)
+                              else form.constant(self.pumping))
+            form.add(linear=ufl.inner(j_pump, w) * ds)
+        form.record(self.name, MagnetTerms(m, m_tilde, G_r, G_i, G_s, Gamma, j_pump, self))
+
     def conductance_matrix(self, m=None) -> np.ndarray:
         """The 3x3 matrix 𝐆 with n·j_s = 𝐆 μ_s for a uniform m (Ω⁻¹m⁻²).
 
@@ -237,3 +284,44 @@ class MagneticInterface(Boundary):
             G = G + self.Gamma_loss
         return G
 
+
+@dataclasses.dataclass
+class MagnetTerms:
+    """The UFL terms of one HM|FI interface as a model assembled them (internal units:
+    conductances × L/σ0, :class:`kinetics.models.base.Scaling`).
+
+    Attributes
+    ----------
+    m, m_tilde:
+        Magnetization and the direction m̃ = R m seen by the electrons (UFL 3-vectors; ``m``
+        is a runtime Constant when uniform).
+    G_r, G_i, G_s, Gamma:
+        Scaled conductances (Constants; Γ_loss 3x3 or None).
+    j_pump:
+        Scaled pumped spin current (UFL 3-vector) or None.
+    condition:
+        The :class:`MagneticInterface`.
+    """
+
+    m: Any
+    m_tilde: Any
+    G_r: Any
+    G_i: Any
+    G_s: Any
+    Gamma: Any
+    j_pump: Any
+    condition: "MagneticInterface"
+
+    @property
+    def uniform(self) -> bool:
+        """Whether m is a uniform runtime constant (sweeps can change it)."""
+        return hasattr(self.m, "value")
+
+    def uniform_m_tilde(self):
+        """m̃ = R m as a numpy 3-vector when m is uniform, else None."""
+        if not self.uniform:
+            return None
+        v = np.asarray(self.m.value, dtype=float)
+        if self.condition.rotation is not None:
+            v = np.asarray(self.condition.rotation, dtype=float) @ v
+        return v

@@ -19,7 +19,8 @@ From seed 004 Eqs. (9)-(11) (spin operators ŝ = σ/2, e < 0 cancels), for an ef
 with the Rashba α, Dresselhaus β and strain λ couplings in m/s (velocity units, from
 V_R = 2α(P×ẑ)·s, V_D = 2β(P_x s_x + P_y s_y), V_S of Eq. A4).
 
-The factor-4 question (shared/notes/seed-004.md §4c): with this convention the uniform
+The factor-4 question (derived here, by contracting Eq. (36) at Θ = δ with Eqs. (9)-(11);
+docs/physics.md, "Gauge-field convention"): with this convention the uniform
 mode of the spin diffusion operator relaxes at D Σ_i (|A_i|² − A_i A_iᵀ), i.e. for pure
 Rashba 1/τ_z = 8 D m² α²/ħ² and 1/τ_x = 1/τ_y = 4 D m² α²/ħ², the standard 2D
 Dyakonov-Perel rates for V_R = α(P×ẑ)·σ.  Seed 004's printed Eqs. (47), (48), (D4), (D5)
@@ -115,7 +116,7 @@ def relaxation_tensor(A) -> np.ndarray:
 
     For a spatially uniform μ the covariant spin diffusion term (σ/2) ∫ 𝒟μ : 𝒟w equals
     (σ/2) ∫ μ · M w with this M.  With D the diffusion constant, D·M is the Dyakonov-Perel
-    relaxation-rate tensor (shared/notes/seed-004.md §4c).  Pure Rashba or Dresselhaus gives
+    relaxation-rate tensor (module docstring; docs/physics.md).  Pure Rashba or Dresselhaus gives
     eigenvalues in the ratio 1 : 1 : 2 (in-plane : in-plane : out-of-plane).
 
     Parameters

@@ -1,14 +1,17 @@
-"""HM|FI interface conductances from interfacial spin-orbit coupling (seed 004).
+"""HM|FI interface conductances from interfacial spin-orbit coupling (Zhang et al., seed 004).
 
 Zhang, Yao, Wang, Yan, PRB 108, 125309 (2023): the interface is a thin, disordered,
 spin-orbit-coupled ferromagnetic layer F (z in [-l_F, 0]) under the heavy metal (z > 0).
 Integrating its covariant continuity equation gives the spin current at z = 0 as a linear
 function of the spin accumulation, J^z = J^M + J^L + J^S + J^A (+ J^E, not implemented).
 This module gives the coefficients of :class:`kinetics.physics.boundaries.MagneticInterface`
-from the microscopic parameters.  Pure numpy/scipy; SI units throughout.
+from the microscopic parameters.  Pure numpy/scipy; SI units throughout.  Equation numbers
+are the paper's (docs/references.md).  The spin-loss part (J^L + J^S + J^A) is in
+:mod:`kinetics.physics.interface_soc_loss`, the exact layer solution in
+:mod:`kinetics.physics.interface_soc_exact`; both are re-exported here.
 
-Conventions settled here (shared/notes/seed-004.md is the reading note)
-----------------------------------------------------------------------
+Conventions settled here
+------------------------
 * Signs.  The paper's eJ^z flows along +z (into the metal); absorption is negative
   (G_s^m < 0).  Ours is n·j_s with n = -z (out of the metal), absorption positive.
   With m̃×(m̃×μ) = -(μ - (m̃·μ)m̃), the paper's eJ^M = G_s^m μ + G_r^m m̃×(m̃×μ) + G_i^m m̃×μ
@@ -32,10 +35,12 @@ Conventions settled here (shared/notes/seed-004.md is the reading note)
   (57) u_∥ -> u_∥λ and l^∥ -> (l^∥ + l^⊥)/2 (Ω_+^{yz} mixes both, Eq. 36); (58) the
   G_λ^a terms have the opposite sign: contracting Eq. (37) (derived again from Eq. 33) gives
   eJ^A ⊃ e²ν_F D (A_z × μ) = G_λ^a (ŷ - x̂)×μ, whereas the α, β terms of (58) agree with it.
-* Unverified (note §4e): the first-order Hall-angle terms (49)-(52), (60) disagree with the
-  contraction of Eqs. (36)-(38); they are only in :func:`hall_conductances_unverified` and
-  behind ``include_unverified=True``.  :func:`omega_tensor`, :func:`gamma_tensor` give the
-  contraction itself for any θ_C and gauge field.
+* Unverified: the first-order Hall-angle terms (49)-(52), (60) disagree with our
+  contraction of Eqs. (36)-(38) (:func:`gauge_loss_tensor` with ``theta_C``: the θ^x, θ^y
+  signs of (51), the β sign of (52), α -> α - u_∥λ in (60)); they are only in
+  :func:`hall_conductances_unverified` and behind ``include_unverified=True``.
+  :func:`omega_tensor`, :func:`gamma_tensor` give the contraction itself for any θ_C and
+  gauge field.
 * Frame: z is the interface normal pointing into the metal; the gauge field ``A[i, b]``
   (1/m, spatial i, spin b) is that of :mod:`kinetics.physics.gauge`.
 
@@ -56,6 +61,14 @@ from scipy.linalg import expm
 
 from kinetics import units
 from kinetics.physics import gauge
+from kinetics.physics._soc_checks import (  # noqa: F401
+    EPS as _EPS, PAULI as _PAULI, array3 as _array, cross_matrix as _cross, finite as _finite,
+    positive as _positive, sym_cross_matrix as _sym_cross, unit as _unit)
+from kinetics.physics.interface_soc_exact import layer_conductance
+from kinetics.physics.interface_soc_loss import (gamma_tensor, gauge_loss_tensor,
+                                                 hall_conductances_unverified, omega_tensor,
+                                                 spin_loss_conductances, spin_loss_tensor,
+                                                 split_symmetric)
 
 __all__ = ["sec_relaxation_rates", "soc_relaxation_rates", "total_relaxation_times",
            "diffusion_length", "length_tensor", "exchange_splitting", "torque_conductances",
@@ -64,48 +77,8 @@ __all__ = ["sec_relaxation_rates", "soc_relaxation_rates", "total_relaxation_tim
            "gauge_loss_tensor", "layer_conductance", "exchange_rotation",
            "interface_from_microscopic"]
 
-_EPS = np.zeros((3, 3, 3))
-_EPS[0, 1, 2] = _EPS[1, 2, 0] = _EPS[2, 0, 1] = 1.0
-_EPS[0, 2, 1] = _EPS[2, 1, 0] = _EPS[1, 0, 2] = -1.0
-_PAULI = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]])
 
-
-def _positive(name, value, *, allow_zero=False, allow_inf=False):
-    v = float(value)
-    if np.isnan(v) or (np.isinf(v) and not allow_inf) or (v < 0 if allow_zero else v <= 0):
-        raise ValueError(f"{name} must be finite and {'>=' if allow_zero else '>'} 0, "
-                         f"got {value!r}")
-    return v
-
-
-def _finite(name, value):
-    if not np.isfinite(v := float(value)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
-
-
-def _array(name, value, shape):
-    a = np.asarray(value, dtype=float)
-    if a.shape != shape or not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be a finite array of shape {shape}, got {a.shape}")
-    return a
-
-
-def _unit(m):
-    if abs(np.linalg.norm(m := _array("m", m, (3,))) - 1.0) > 1e-6:
-        raise ValueError(f"m must be a unit vector, got |m| = {np.linalg.norm(m):.6g}")
-    return m
-
-
-def _cross(v):          # [v]_× μ = v × μ
-    return np.einsum("abc,b->ac", _EPS, v)
-
-
-def _sym_cross(v):      # (|v| μ)^a = |ε^{abc}| v^b μ^c, the ‖v×μ‖ of Eq. (53)
-    return np.einsum("abc,b->ac", np.abs(_EPS), v)
-
-
-# --------------------------------------------------------------------------- relaxation
+# ----------------------------------------------------------------------------- relaxation
 def sec_relaxation_rates(nu_F, n_m, K_s, S_par, SS_par, eps_L, T):
     """Relaxation rates of itinerant spins by the local moments, Eqs. (4)-(5) = (D2)-(D3).
 
@@ -171,7 +144,8 @@ def diffusion_length(D, tau, thickness=None):
     """Spin diffusion length l = sqrt(D τ) of F (Appendix D), optionally for a finite layer.
 
     With ``thickness`` l_F the effective length of Eq. (34), N̄ = l̃ N(0), is taken from
-    the exact zero-flux profile N ∝ cosh((z + l_F)/l) (note §4a): l̃ = l tanh(l_F/l),
+    the exact zero-flux profile N ∝ cosh((z + l_F)/l) (derived here: a decoupled component
+    with J = 0 at z = -l_F has J(0) = -(l/τ) tanh(l_F/l) N(0)): l̃ = l tanh(l_F/l),
     which tends to l (l_F >> l) and to l_F (l_F << l, including τ = inf).
 
     D in m²/s (> 0); tau in s (> 0; inf allowed with a thickness); thickness l_F in m
@@ -194,8 +168,7 @@ def length_tensor(ell_par, ell_perp, m):
     P = np.outer(_unit(m), _unit(m))
     return _positive("ell_par", ell_par) * P + _positive("ell_perp", ell_perp) * (np.eye(3) - P)
 
-
-# --------------------------------------------------------------------------- torque part
+# ---------------------------------------------------------------------------- torque part
 def exchange_splitting(n_m, K_s, S_par):
     """Exchange splitting Δ = n_m K_s ⟨S∥⟩ (J) of the itinerant electrons, eΦ = -Δ m̃.
 
@@ -234,224 +207,7 @@ def to_boundary_conductances(G_s_m, G_r_m, G_i_m):
     """
     return {"G_s": -float(G_s_m), "G_r": float(G_r_m), "G_i": float(G_i_m)}
 
-
-# --------------------------------------------------------------------------- contractions
-def _hall(theta_C):
-    """Spatial part of Eq. (38): Θ^{iμ}_{jν} = δ_μν (δ_ij - ε^{ikj} θ_C^{k0})."""
-    if theta_C is None:
-        return np.eye(3)
-    th = _array("theta_C", theta_C, (3,))
-    return np.eye(3) - np.einsum("ikj,k->ij", _EPS, th)
-
-
-def _ell(ell):
-    e = np.asarray(ell, dtype=float)
-    if e.shape == (3,):
-        if not np.all(np.isfinite(e)) or np.any(e <= 0):
-            raise ValueError(f"ell must hold finite lengths > 0 (m), got {ell!r}")
-        return np.diag(e)
-    if e.shape == (3, 3) and np.all(np.isfinite(e)) and np.allclose(e, e.T) \
-            and np.all(np.linalg.eigvalsh(e) >= 0):
-        return e
-    raise ValueError(f"ell must be 3 lengths (m) or a symmetric positive (3, 3) tensor "
-                     f"(see length_tensor), got shape {e.shape}")
-
-
-def omega_tensor(A, ell, D, theta_C=None):
-    """Ω of Eq. (36), in m/s, with the gauge field in this package's units.
-
-    Ω^{ac} = -D ε^{abμ} ε^{νdc} A[i, b] Θ^{iμ}_{jν} A[j, d] l^c ,
-    (A = (e/ħ) A_paper).  At Θ = δ (θ_C = None) ε^{abμ}ε^{μdc} = δ_ad δ_bc - δ_ac δ_bd gives
-    Ω^{ac} = D M^{ac} l^c with M = :func:`kinetics.physics.gauge.relaxation_tensor`.
-
-    Parameters: A, (3, 3) gauge field A[i, b] in 1/m; ell, (3,) lengths l^c in m or a
-    (3, 3) tensor L (:func:`length_tensor`) applied as Ω·L (N̄ = L N(0), Eq. 34 for any m̃);
-    D in m²/s; theta_C, None or (3,) ordinary Hall angles θ_C^{k0} (Eq. 38, first order).
-    Returns the (3, 3) array Ω[a, c]; the paper's current is J^{za} = -Ω^{ac} N^c.
-    Raises ValueError for wrong shapes or non-positive lengths.
-    """
-    A = _array("A", A, (3, 3))
-    core = -_positive("D", D) * np.einsum("abm,mdc,ib,ij,jd->ac", _EPS, _EPS, A,
-                                          _hall(theta_C), A)
-    return core @ _ell(ell)
-
-
-def gamma_tensor(A, D, theta_C=None):
-    """Γ of Eq. (37) in m/s: Γ^{ac} = -D ε^{abν} A[i, b] Θ^{iν}_{3c} (z = normal).
-
-    At Θ = δ, Γ μ = -D A_z × μ.  Parameters as in :func:`omega_tensor`.  Returns a (3, 3)
-    array; the paper's current is J^{za} = -Γ^{ac} N^c.  Raises ValueError for bad shapes.
-    """
-    A = _array("A", A, (3, 3))
-    return -_positive("D", D) * np.einsum("abc,ib,i->ac", _EPS, A, _hall(theta_C)[:, 2])
-
-
-def split_symmetric(T):
-    """(T_+, T_-) = ((T + Tᵀ)/2, (T - Tᵀ)/2) of a (3, 3) array (Ω_±, Γ_± below Eq. 35).
-
-    Raises ValueError unless T is a finite (3, 3) array.
-    """
-    T = _array("T", T, (3, 3))
-    return 0.5 * (T + T.T), 0.5 * (T - T.T)
-
-
-def gauge_loss_tensor(A, nu_F, D, ell, theta_C=None, *, include_gamma=True):
-    """Γ_loss = e²ν_F (Ω + Γ) (Ω⁻¹m⁻², our sign) from the contractions (36)-(37).
-
-    The general form of J^L + J^S + J^A for any gauge field, m̃ (through ``ell``) and θ_C.
-    Parameters as in :func:`omega_tensor`; nu_F per spin, J⁻¹m⁻³.  ``include_gamma=False``
-    drops the linear Γ term (J^A), which the exact layer solution does not support (module
-    docstring).  Returns (3, 3).
-    """
-    g = units.e ** 2 * _positive("nu_F", nu_F)
-    out = omega_tensor(A, ell, D, theta_C)
-    return g * (out + gamma_tensor(A, D, theta_C) if include_gamma else out)
-
-
-# --------------------------------------------------------------------------- closed forms
-def _couplings(D, ell_par, ell_perp, alpha, beta, lam, u_par, u_perp, effective_mass):
-    D = _positive("D", D)
-    lp, lt = _positive("ell_par", ell_par), _positive("ell_perp", ell_perp)
-    m = _positive("effective_mass", effective_mass)
-    lam = _finite("lam", lam)
-    a = _finite("alpha", alpha) - _finite("u_par", u_par) * lam     # α - u_∥λ
-    return D, lp, lt, m, a, _finite("beta", beta), _finite("u_perp", u_perp) * lam
-
-
-def spin_loss_conductances(nu_F, D, ell_par, ell_perp, alpha=0.0, beta=0.0, lam=0.0,
-                           u_par=0.0, u_perp=0.0, *, effective_mass=units.m_e):
-    """Zeroth-order (θ_C = 0) spin-loss conductances for m̃ = ẑ, *paper's sign*.
-
-    With K = 4Dm²/ħ² (factor-4 convention), α' = α - u_∥λ, s = u_⊥λ:
-      Ω_+^{zz} = 2 K l∥ [α'² + β² + s²]        (47)   G_s^l = -e²ν_F Ω_+^{zz}        (45)
-      Ω_+^{xx} = K l⊥ [α'² + β² + 3s²]         (48)   G_r^l = e²ν_F(Ω_+^{xx} - Ω_+^{zz}) (46)
-      Ω_+^{xy} = K l⊥ [2βα' + s²]              (56)   G_∥^n = -e²ν_F Ω_+^{xy}        (54)
-      Ω_+^{yz} = -K (l∥+l⊥)/2 s (α' - β)       (57, λ and l fixed) G_⊥^n = -e²ν_F Ω_+^{yz} (55)
-      G_λ^a = e²ν_F (2Dm/ħ) s                  (59), entering as G_λ^a (ŷ - x̂)×μ (58 fixed)
-
-    Parameters: nu_F (J⁻¹m⁻³, per spin), D (m²/s), ell_par, ell_perp (m), alpha, beta, lam
-    (m/s), u_par = u_xy, u_perp = u_yz = u_zx, effective_mass (kg).
-    Returns dict ``G_s_l, G_r_l, G_par_n, G_perp_n, G_lambda_a`` (Ω⁻¹m⁻², absorption
-    negative) and ``Omega_zz, Omega_xx, Omega_xy, Omega_yz`` (m/s).  Raises ValueError.
-    """
-    D, lp, lt, m, a, b, s = _couplings(D, ell_par, ell_perp, alpha, beta, lam, u_par,
-                                       u_perp, effective_mass)
-    g = units.e ** 2 * _positive("nu_F", nu_F)
-    K = 4.0 * D * m ** 2 / units.hbar ** 2
-    om = {"Omega_zz": 2 * K * lp * (a * a + b * b + s * s),
-          "Omega_xx": K * lt * (a * a + b * b + 3 * s * s),
-          "Omega_xy": K * lt * (2 * b * a + s * s),
-          "Omega_yz": -K * 0.5 * (lp + lt) * s * (a - b)}
-    return {"G_s_l": -g * om["Omega_zz"], "G_r_l": g * (om["Omega_xx"] - om["Omega_zz"]),
-            "G_par_n": -g * om["Omega_xy"], "G_perp_n": -g * om["Omega_yz"],
-            "G_lambda_a": g * 2.0 * D * m / units.hbar * s, **om}
-
-
-def hall_conductances_unverified(nu_F, D, ell_par, ell_perp, theta_C, alpha=0.0, beta=0.0,
-                                 lam=0.0, u_par=0.0, u_perp=0.0, *,
-                                 effective_mass=units.m_e):
-    """UNVERIFIED first-order Hall-angle conductances as printed, Eqs. (49)-(52), (60)-(61).
-
-    Kept apart because contracting Eqs. (36)-(38) does not reproduce them (note §4e):
-    the θ^x, θ^y signs of (51), the β sign in the θ^z term of (52), and α -> α - u_∥λ
-    (plus an extra ẑ×μ term) in (60).  (61) agrees.  (51)-(52) get the factor 4 of
-    (47)-(48).  Use :func:`gauge_loss_tensor` with ``theta_C`` for the contraction.
-
-    Parameters as :func:`spin_loss_conductances`; theta_C: (3,) θ_C^{k0}, not all zero.
-    Returns dict ``G_i_l, G_j_l, G_alpha_a, G_beta_a`` (paper sign, Ω⁻¹m⁻²) and the unit
-    vectors ``n_alpha``, ``n_beta`` of Eq. (58).  Raises ValueError.
-    """
-    D, lp, lt, m, a, b, s = _couplings(D, ell_par, ell_perp, alpha, beta, lam, u_par,
-                                       u_perp, effective_mass)
-    tx, ty, tz = th = _array("theta_C", theta_C, (3,))
-    t0 = float(np.linalg.norm(th))
-    if t0 == 0:
-        raise ValueError("theta_C must not vanish for the Hall-angle terms")
-    g = units.e ** 2 * _positive("nu_F", nu_F)
-    K = 4.0 * D * m ** 2 / units.hbar ** 2
-    om_xy = K * lt * ((b * b - a * a) * tz + (a - b) * s * ty - (a - b) * s * tx)   # (51)
-    om_yz = K * lp * (-(b - a) * s * tz - s * s * ty - s * s * tx)                   # (52)
-    w = g * 2.0 * D * m / units.hbar * t0
-    return {"G_i_l": g * om_xy, "G_j_l": g * om_yz,
-            "G_alpha_a": w * _finite("alpha", alpha), "G_beta_a": w * b,
-            "n_alpha": np.array([-tx, -ty, 0.0]) / t0, "n_beta": np.array([ty, tx, 0.0]) / t0}
-
-
-def spin_loss_tensor(nu_F, D, ell_par, ell_perp, alpha=0.0, beta=0.0, lam=0.0, u_par=0.0,
-                     u_perp=0.0, *, theta_C=None, include_unverified=False,
-                     effective_mass=units.m_e):
-    """Γ_loss (3, 3), Ω⁻¹m⁻², our sign (n·j_s ⊃ +Γ_loss μ), for m̃ = ẑ: J^L + J^S + J^A.
-
-    Γ_loss = -P with the paper's matrix (Eqs. 44, 53, 58)
-      P = G_s^l I + G_r^l [ẑ]_×² + G_∥^n |ẑ| + G_⊥^n (|x̂| + |ŷ|) + G_λ^a ([ŷ]_× - [x̂]_×)
-    ([n]_× μ = n×μ, |n| μ = ‖n×μ‖ of Eq. 53), from :func:`spin_loss_conductances`.
-    With ``theta_C`` and ``include_unverified=True`` the printed first-order terms
-    G_i^l [ẑ]_× + G_j^l ([x̂]_× + [ŷ]_×) + G_α^a [n^α]_× + G_β^a [n^β]_× are added
-    (:func:`hall_conductances_unverified`).
-
-    Equals :func:`gauge_loss_tensor` (θ_C = 0) when l∥ = l⊥; for l∥ != l⊥ the contraction
-    also has the antisymmetric Ω_-^{xz,yz} ∝ (l∥ - l⊥) that the paper drops.
-
-    Parameters as :func:`spin_loss_conductances`.  Raises ValueError for bad input, or
-    for a non-zero ``theta_C`` without ``include_unverified=True``.
-    """
-    c = spin_loss_conductances(nu_F, D, ell_par, ell_perp, alpha, beta, lam, u_par, u_perp,
-                               effective_mass=effective_mass)
-    ex, ey, ez = np.eye(3)
-    P = (c["G_s_l"] * np.eye(3) + c["G_r_l"] * _cross(ez) @ _cross(ez)
-         + c["G_par_n"] * _sym_cross(ez) + c["G_perp_n"] * (_sym_cross(ex) + _sym_cross(ey))
-         + c["G_lambda_a"] * (_cross(ey) - _cross(ex)))
-    if theta_C is not None and np.any(np.asarray(theta_C, dtype=float) != 0):
-        if not include_unverified:
-            raise ValueError("theta_C: the printed Hall-angle terms (49)-(52), (60) are "
-                             "unverified; pass include_unverified=True, or use "
-                             "gauge_loss_tensor(..., theta_C=...) for the contraction")
-        h = hall_conductances_unverified(nu_F, D, ell_par, ell_perp, theta_C, alpha, beta,
-                                         lam, u_par, u_perp, effective_mass=effective_mass)
-        P = P + (h["G_i_l"] * _cross(ez) + h["G_j_l"] * (_cross(ex) + _cross(ey))
-                 + h["G_alpha_a"] * _cross(h["n_alpha"]) + h["G_beta_a"] * _cross(h["n_beta"]))
-    return -P
-
-
-# --------------------------------------------------------------------------- exact layer
-def layer_conductance(nu_F, D, rates, m, A=None, exchange=0.0, thickness=None):
-    """Exact interface conductance of the uniform F layer (reference for the closed forms).
-
-    Solves the layer equations behind Eq. (35) without the approximation (34): Eqs. (31)-(32)
-    at Θ = δ, uniform in x, y, with the paper's J^{ia} (spin density N, paper units):
-        N' = -J/D - A_z×N,   J' = -(T + D Σ_{i=x,y}(|A_i|² - A_iA_iᵀ)) N + ω×N - A_z×J
-    (' = d/dz, J = J^z, T = r∥ m̃m̃ᵀ + r⊥(I - m̃m̃ᵀ), ω = eΦ/ħ = -(Δ/ħ) m̃), with J = 0 at
-    z = -l_F (or decay for l_F = inf).  Then J(0) = -K N(0), and n·j_s = e²ν_F K μ_s.
-
-    Parameters: nu_F (J⁻¹m⁻³, per spin), D (m²/s); rates = (r∥, r⊥), 1/τ^m of the moments
-    (Eqs. 4-5) in 1/s (>= 0); m, unit (3,) m̃; A, (3, 3) gauge field A[i, b] in 1/m or None;
-    exchange, Δ in J (:func:`exchange_splitting`); thickness, l_F in m or None (infinite).
-    Returns the (3, 3) total conductance (torque + loss), Ω⁻¹m⁻², our sign: compare with
-    MagneticInterface.conductance_matrix().  Raises ValueError for bad input or a layer
-    with a mode that does not relax.
-    """
-    g, D = units.e ** 2 * _positive("nu_F", nu_F), _positive("D", D)
-    r = [_positive(f"rates[{k}]", v, allow_zero=True) for k, v in enumerate(rates)]
-    m = _unit(m)
-    A = np.zeros((3, 3)) if A is None else _array("A", A, (3, 3))
-    P = np.outer(m, m)
-    T = r[0] * P + r[1] * (np.eye(3) - P) + D * gauge.relaxation_tensor(A[:2])
-    w = -_finite("exchange", exchange) / units.hbar * m
-    Az = _cross(A[2])
-    lam, V = np.linalg.eig(np.block([[-Az, -np.eye(3) / D], [_cross(w) - T, -Az]]))
-    up = lam.real > 0
-    if up.sum() != 3 or np.any(np.isclose(lam, 0, atol=1e-12 * np.abs(lam).max())):
-        raise ValueError("layer_conductance: the layer has (almost) no spin relaxation")
-    N0, J0 = V[:3, up], V[3:, up]
-    if thickness is not None:
-        d = _positive("thickness", thickness)
-        Jd, Nd = V[3:, ~up], V[:3, ~up]
-        B = -np.linalg.solve(Jd, J0 * np.exp(-lam[up] * d))
-        N0, J0 = N0 + (Nd * np.exp(lam[~up] * d)) @ B, J0 + (Jd * np.exp(lam[~up] * d)) @ B
-    return -g * (J0 @ np.linalg.inv(N0)).real
-
-
-# --------------------------------------------------------------------------- rotation
+# ------------------------------------------------------------------------------- rotation
 def exchange_rotation(A_so):
     """Rotation Q with m̃ = Q m for the noncollinear exchange of Eq. (3) and Appendix C.
 
@@ -469,7 +225,6 @@ def exchange_rotation(A_so):
     U = expm(-0.5j * np.einsum("a,aij->ij", a, _PAULI))
     R = 0.5 * np.einsum("aij,bji->ab", U.conj().T @ _PAULI @ U, _PAULI).real
     return R.T.copy()
-
 
 # --------------------------------------------------------------------------- all together
 def interface_from_microscopic(*, nu_F, D, n_m, K_s, S_par, SS_par, eps_L, T, alpha=0.0,

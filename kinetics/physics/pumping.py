@@ -66,7 +66,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kinetics import units
+from kinetics import units, validation
 
 __all__ = ["pump_accumulation", "pumped_spin_current", "Precession", "MagnetizationFunction",
            "HBAR_OVER_E"]
@@ -120,10 +120,10 @@ def pumped_spin_current(m, mdot, G_r: float, G_i: float = 0.0):
 
 
 def _unit(name: str, v) -> np.ndarray:
-    a = np.asarray(v, dtype=float)
-    if a.shape != (3,) or not np.all(np.isfinite(a)) or np.linalg.norm(a) == 0:
-        raise ValueError(f"{name} must be a finite non-zero 3-vector, got {v!r}")
-    return a / np.linalg.norm(a)
+    """``v`` normalized; ``name`` is "owner: parameter" (:func:`kinetics.validation.direction`,
+    ValueError for a zero or non-finite vector)."""
+    owner, _, parameter = name.rpartition(": ")
+    return validation.direction(owner, parameter, v)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,7 +26,7 @@ using 𝒟_i† = −𝒟_i (ε_abc A_i^b J^c w^a = −J·(A_i × w)).
 
 Every function here takes coefficients already expressed in the solver's internal units
 (lengths in mesh units, conductivities divided by a reference σ0, see
-:class:`kinetics.models.spin_charge.SpinChargeProblem`); the formulas are unit-independent.
+:class:`kinetics.models.base.Scaling`); the formulas are unit-independent.
 
 Gradients are "padded" to three dimensions: a mesh that spans only some physical axes
 (``Device.axes``) has zero derivatives along the others, so a 2D x-z cross-section or a 1D
@@ -38,10 +38,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
 import ufl
 
-__all__ = ["BulkCoefficients", "grad3", "curl3", "covariant_gradient", "charge_current",
-           "spin_current", "bulk_form", "interface_spin_outflow"]
+__all__ = ["BulkCoefficients", "NormalMetal", "grad3", "curl3", "covariant_gradient",
+           "charge_current", "spin_current", "bulk_form", "interface_spin_outflow"]
 
 _AXIS = {"x": 0, "y": 1, "z": 2}
 
@@ -69,6 +70,38 @@ class BulkCoefficients:
     theta: Any = 0.0
     kappa: Any = 0.0
     A: Any = None
+
+
+class NormalMetal:
+    """The bulk model of a normal metal (:class:`kinetics.materials.Material`): the
+    coefficients of one region in internal units and its weak form (:func:`bulk_form`).
+
+    ``problem`` is the model being built; it provides ``scaling`` (length L, σ0),
+    ``constant(value)``, ``scaled(value, factor)`` and ``inverse_square_length(ℓ)``
+    (:class:`kinetics.models.base.Problem`).
+    """
+
+    @staticmethod
+    def coefficients(problem, mat) -> BulkCoefficients:
+        """σ/σ0, (L/λ_sf)², θ_SH, κ and A·L of ``mat`` (numbers or callables of x)."""
+        L = problem.scaling.length
+        inv_lambda2 = problem.inverse_square_length(mat.lambda_sf)
+        A = mat.gauge_field
+        if A is None:
+            A_hat = None
+        elif callable(A):
+            A_hat = ufl.as_matrix(A(problem.x_si)) * L
+        else:
+            A_hat = problem.constant(np.asarray(A) * L)
+        return BulkCoefficients(sigma=problem.scaled(mat.sigma, 1.0 / problem.scaling.sigma0),
+                                inv_lambda2=inv_lambda2,
+                                theta=problem.scaled(mat.theta_sh, 1.0),
+                                kappa=problem.scaled(mat.kappa, 1.0), A=A_hat)
+
+    @staticmethod
+    def form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
+        """The bulk weak form of the region (:func:`bulk_form`)."""
+        return bulk_form(V, mu, v, w, coef, axes, dx)
 
 
 def grad3(f, axes: str):

@@ -29,13 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kinetics.output.grid import _root_call, _world_comm, atomic_write
+from kinetics.output.grid import atomic_write, root_call, world_comm
 
 __all__ = ["ensure_display", "display_available", "readable_unit", "font_file",
            "atomic_write", "root_call", "world_comm"]
-
-root_call = _root_call
-world_comm = _world_comm
 
 _XVFB: subprocess.Popen | None = None
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-__all__ = ["lift", "assemble_rhs", "interface_lifting", "assemble_operator", "LinearProblem"]
+__all__ = ["lift", "assemble_rhs", "interface_lifting", "assemble_operator", "LinearProblem",
+           "assemble_block_operator", "assemble_block_rhs", "split_block_vector",
+           "BlockLinearProblem"]
 
 
 def lift(b, a_form, bcs, *, x0=None, scale: float = 1.0) -> None:
@@ -182,3 +184,169 @@ class LinearProblem:
         """Assemble the right-hand side (:meth:`rhs`) and solve; returns the Function."""
         return self.solve_vector(self.rhs(L_form, bcs, source=source, before_bc=before_bc),
                                  name=name)
+
+
+# ----------------------------------------------------------------------------- block systems
+# Coupled fields on several spaces (e.g. one per domain, kinetics.models.regions): the block
+# operator [[a_ij]] and right-hand side [L_i] in one monolithic PETSc matrix/vector whose
+# layout is the owned dofs of block 0, of block 1, ... on each rank.  dolfinx's
+# assemble_vector_block performs the same lifting sequence as assemble_rhs (assemble, lift
+# b_i −= Σ_j a_ij g_j, reverse scatter once, set the Dirichlet values last).
+
+def _zero_linear_form(space):
+    """The compiled form 0·v dx on ``space``'s own mesh (a block without a source)."""
+    import numpy as np
+    import ufl
+    from dolfinx import default_scalar_type, fem
+    v = ufl.TestFunction(space)
+    zero = fem.Constant(space.mesh, np.zeros(v.ufl_shape, dtype=default_scalar_type))
+    return fem.form(ufl.inner(zero, v) * ufl.dx(domain=space.mesh))
+
+
+def assemble_block_operator(a_blocks, bcs, A=None):
+    """Assemble the compiled block bilinear form ``a_blocks`` (nested list, None for a zero
+    off-diagonal block) into one AIJ matrix, the Dirichlet rows and columns of ``bcs`` (on
+    any of the blocks' spaces) replaced by the identity; into ``A`` (zeroed first) if given.
+
+    Returns
+    -------
+    petsc4py.PETSc.Mat
+        The assembled matrix (``A`` when given).
+    """
+    from dolfinx.fem import petsc as fpetsc
+    if A is None:
+        A = fpetsc.assemble_matrix_block(a_blocks, bcs=list(bcs))
+    else:
+        A.zeroEntries()
+        fpetsc.assemble_matrix_block(A, a_blocks, bcs=list(bcs))
+    A.assemble()
+    return A
+
+
+def assemble_block_rhs(L_blocks, a_blocks, bcs, spaces=None):
+    """b = [L_i − Σ_j a_ij g_j] with the Dirichlet values set, as one new PETSc vector.
+
+    Parameters
+    ----------
+    L_blocks:
+        Compiled linear forms, one per block (None: no source, replaced by 0·v dx, which
+        needs ``spaces``).
+    a_blocks:
+        The compiled block bilinear form (for the lifting).
+    bcs:
+        Dirichlet conditions on any of the blocks' spaces.
+    spaces:
+        The ``dolfinx.fem.FunctionSpace`` of each block (only used for None entries).
+
+    Returns
+    -------
+    petsc4py.PETSc.Vec
+        Owned by the caller (``destroy()`` it when done).
+
+    Raises
+    ------
+    ValueError
+        For a None entry without ``spaces``, or block counts that do not match.
+    """
+    from dolfinx.fem import petsc as fpetsc
+    if len(L_blocks) != len(a_blocks) or (spaces is not None and len(spaces) != len(L_blocks)):
+        raise ValueError(f"{len(L_blocks)} linear forms for {len(a_blocks)} block rows"
+                         + ("" if spaces is None else f" and {len(spaces)} spaces"))
+    if spaces is None and any(form is None for form in L_blocks):
+        raise ValueError("a None linear form needs the block spaces (spaces=...)")
+    L = [_zero_linear_form(spaces[i]) if form is None else form for i, form in enumerate(L_blocks)]
+    return fpetsc.assemble_vector_block(L, a_blocks, bcs=list(bcs))
+
+
+def split_block_vector(x, spaces, names: Sequence[str] | None = None):
+    """One ``Function`` per block from a monolithic block vector ``x`` (owned parts laid out
+    block after block on each rank), ghost values updated.
+
+    Raises
+    ------
+    ValueError
+        If the local size of ``x`` is not the sum of the blocks' owned sizes.
+    """
+    from dolfinx import fem
+    names = list(names) if names is not None else [f"u{i}" for i in range(len(spaces))]
+    arr = x.getArray(readonly=True)
+    sizes = [V.dofmap.index_map.size_local * V.dofmap.index_map_bs for V in spaces]
+    if sum(sizes) != len(arr):
+        raise ValueError(f"block vector of local size {len(arr)}, blocks of sizes {sizes}")
+    out, offset = [], 0
+    for V, n, name in zip(spaces, sizes, names):
+        u = fem.Function(V, name=name)
+        u.x.array[:n] = arr[offset:offset + n]
+        u.x.scatter_forward()
+        out.append(u)
+        offset += n
+    return out
+
+
+class BlockLinearProblem:
+    """A block operator [[a_ij]] with its Dirichlet conditions, solved with a checked solver
+    for one or more right-hand sides.
+
+    Parameters
+    ----------
+    a_blocks:
+        Compiled block bilinear form (nested list; diagonal blocks required, None allowed off
+        the diagonal).
+    bcs:
+        Dirichlet conditions on any of the blocks' spaces.
+    spaces:
+        The ``dolfinx.fem.FunctionSpace`` of each block row (test space of a_ii).
+    solver:
+        A :class:`~kinetics.solvers.linear.LinearSolver` or a callable returning one; default
+        ``LinearSolver(comm, "direct")`` (MUMPS).
+    names:
+        Names of the returned Functions (default ``u0, u1, ...``).
+
+    Attributes
+    ----------
+    A:
+        The assembled PETSc matrix (None before :meth:`assemble`).
+    """
+
+    def __init__(self, a_blocks, bcs: Sequence, spaces: Sequence, solver=None,
+                 names: Sequence[str] | None = None):
+        self.a_blocks = a_blocks
+        self.bcs = list(bcs)
+        self.spaces = list(spaces)
+        if len(self.spaces) != len(a_blocks):
+            raise ValueError(f"{len(self.spaces)} spaces for {len(a_blocks)} block rows")
+        self.names = names
+        if solver is None:
+            from kinetics.solvers.linear import LinearSolver
+            comm = self.spaces[0].mesh.comm
+            solver = (lambda: LinearSolver(comm, "direct"))
+        self._solver_factory = solver if callable(solver) else (lambda: solver)
+        self.solver = None
+        self.A = None
+
+    def assemble(self) -> None:
+        """(Re)assemble A with the current coefficients and hand it to the solver."""
+        self.A = assemble_block_operator(self.a_blocks, self.bcs, self.A)
+        if self.solver is None:
+            self.solver = self._solver_factory()
+        self.solver.set_operator(self.A)
+
+    def solve(self, L_blocks):
+        """Solve for the compiled linear forms ``L_blocks`` (None: no source) and return one
+        Function per block.
+
+        Raises
+        ------
+        kinetics.solvers.linear.SolverError
+            If the solve fails.
+        """
+        if self.A is None:
+            self.assemble()
+        b = assemble_block_rhs(L_blocks, self.a_blocks, self.bcs, self.spaces)
+        x = b.duplicate()                       # ghosted, as LinearSolver's checks want
+        try:
+            self.solver.solve(b, x)
+            return split_block_vector(x, self.spaces, self.names)
+        finally:
+            b.destroy()
+            x.destroy()

@@ -1,7 +1,8 @@
 """Spin-to-charge conversion in the seed-002 model: Rashba and impurity spin-orbit coupling.
 
-Seed 002 §III (Takeuchi, Hosono & Tatara, PRB 81, 144405 (2010), as identified in the seed
-note).  Both charge currents have the form local current + diffusion of a charge density:
+Seed 002 §III (Takeuchi, Hosono & Tatara, PRB 81, 144405 (2010); the seed text has no
+title, the identification is ours: docs/references.md).  Both charge currents have the form
+local current + diffusion of a charge density:
 
 Rashba SOC, uniform E_so (Eqs. 24-26):
 
@@ -21,10 +22,11 @@ solve the continuity equation with the local current F as a flux source:
 In the weak form F only needs first derivatives of S.  Its natural boundary condition is
 n·j_c = 0, an insulating wall.  (B6) then holds by construction on any bounded domain.  In
 an infinite or periodic medium, −∇·(a^R×T) = a^R·∇×T and
-−∇·(a^imp ε:j^local) = (2νJ²τ²D a^imp/V) ε_ijα[∂_iS×∂_jṠ]^α (seed note §4.2, items 4-7), so
-this ρ_c is the paper's.  Near walls the two differ: ∇ does not commute with ⟨·⟩ there (seed
-note §6.6).  The flux form is the charge-conserving one.  The paper's E = 0 is kept: no σE
-term and no Poisson equation (seed note §6.7).
+−∇·(a^imp ε:j^local) = (2νJ²τ²D a^imp/V) ε_ijα[∂_iS×∂_jṠ]^α (from Eqs. 24-27 and 30-31
+with ∇·(E×M) = −E·∇×M and ε_ijα∂_i[S×∂_jṠ]^α = ε_ijα[∂_iS×∂_jṠ]^α), so this ρ_c is the
+paper's (26)/(31).  Near walls the two differ: ∇ does not commute with ⟨·⟩ there
+(docs/pumping.md §2).  The flux form is the charge-conserving one.  The paper's E = 0 is
+kept: no σE term and no Poisson equation (docs/pumping.md, Limitations).
 
 Index conventions: the spin current J[a, i] has spin polarization a and flow direction i, as
 in the rest of kinetics.  The paper's j_{sj}^α is J[α, j].  Here (ε:J)_i = ε_ijα J[α, j], i.e.

@@ -126,8 +126,8 @@ def precessing_texture(axis=(0, 0, 1), cone_angle: float = 0.1, Omega: float = 2
 
         S = S₀ [cos θ(x) â + sin θ(x) (cos ψ ê₁ + sin ψ ê₂)],   ψ = Ωt − k·x
 
-    with ê₁, ê₂ as in :class:`kinetics.physics.pumping.Precession`.  Seed note §4.3 gives
-    S×Ṡ = S₀²Ω sin θ (−cos θ (cos ψ ê₁ + sin ψ ê₂) + sin θ â) for a uniform θ.
+    with ê₁, ê₂ as in :class:`kinetics.physics.pumping.Precession`.  For a uniform θ,
+    direct substitution gives S×Ṡ = S₀²Ω sin θ (−cos θ (cos ψ ê₁ + sin ψ ê₂) + sin θ â).
 
     Parameters
     ----------

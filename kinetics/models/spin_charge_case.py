@@ -1,0 +1,205 @@
+"""Case-file glue of the steady spin-charge model (:mod:`kinetics.models.spin_charge`).
+
+Two registered models share the solve:
+
+- ``spin_charge`` (no model section, the default): one steady solve, measured;
+- ``spin_charge_sweep`` (``[sweep]``): the same, then magnetization scans of one magnetic
+  interface (SMR), each step re-assembling the interface term only.
+
+:func:`prepare` and :func:`measure` serve the other models that solve on the same inputs
+(:mod:`kinetics.models.pumping_case`).  dolfinx is imported inside the functions only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kinetics import validation
+from kinetics.case import check_unit_vector
+from kinetics.models.registry import CaseModel, register
+
+__all__ = ["STEADY", "SWEEP", "UNITS", "prepare", "measure", "solve_steady", "sweep_directions"]
+
+#: units of the base results (results.json "units")
+UNITS = {"current": "A", "V": "V", "R": "Ohm", "spin current": "A (charge-current units)",
+         "torque density": "J/m^2"}
+
+#: the rotation planes of an SMR scan (Althammer et al. 2013), see :func:`sweep_directions`
+PLANES = ("alpha", "beta", "gamma")
+
+
+def sweep_directions(plane: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Magnetization directions of an SMR angular scan (Althammer et al. 2013 planes).
+
+    alpha: in the film plane, m = (cos a, sin a, 0), a from the current direction x;
+    beta:  in the y-z plane, m = (0, cos b, sin b);
+    gamma: in the x-z plane, m = (cos g, 0, sin g).
+
+    Returns
+    -------
+    (angles in degrees from 0 to 360, shape (steps,); unit vectors, shape (steps, 3))
+
+    Raises
+    ------
+    KeyError
+        For a plane other than alpha, beta, gamma.
+    """
+    ang = np.linspace(0.0, 360.0, steps)
+    r = np.radians(ang)
+    c, s, z = np.cos(r), np.sin(r), np.zeros_like(r)
+    vec = {"alpha": (c, s, z), "beta": (z, c, s), "gamma": (c, z, s)}[plane]
+    return ang, np.column_stack(vec)
+
+
+def prepare(case, device, progress) -> tuple[dict, list, dict]:
+    """The inputs of a spin-charge problem: (materials, boundary conditions, keyword options
+    ``degree``, ``solver``, ``petsc_options`` of ``[solver]``).
+
+    Raises
+    ------
+    kinetics.case.CaseError
+        For region or facet names the device does not have, and rejected parameters.
+    """
+    materials = case.materials(device)
+    boundaries = case.boundaries(device)
+    solver = case.get("solver", default={})
+    progress.step(f"assembling: {device.mesh.topology.index_map(device.dim).size_global} cells")
+    options = {"degree": solver.get("degree", 1), "solver": solver.get("preset", "auto"),
+               "petsc_options": solver.get("petsc_options")}
+    return materials, boundaries, options
+
+
+def measure(case, sol) -> dict:
+    """Observables of a solution: every contact's current (A) and potential (V), every probe's
+    potential, every magnetic interface's absorbed spin current (A), torque density (J/m²) and
+    area (m²), and the ``[[measure.*]]`` entries of the case (resistances in Ω, torques,
+    spin currents in A, profiles of μ_s in V along lines in m)."""
+    from kinetics import observables as ob
+    from kinetics.physics import boundaries as bc
+    problem = sol.problem
+    out: dict = {"contacts": {}, "probes": {}, "interfaces": {}}
+    for cond in problem.boundaries:
+        if isinstance(cond, (bc.Contact, bc.CurrentContact)):
+            out["contacts"][cond.name] = {"current_A": ob.contact_current(sol, cond.name),
+                                          "V_V": ob.average_potential(sol, cond.name)}
+        elif isinstance(cond, bc.FloatingProbe):
+            out["probes"][cond.name] = {"V_V": ob.average_potential(sol, cond.name)}
+        elif isinstance(cond, bc.MagneticInterface):
+            a = ob.interface_absorption(sol, cond.name)
+            out["interfaces"][cond.name] = {"absorbed_spin_current_A": a["total"],
+                                            "torque_density_J_per_m2": a["torque_density"],
+                                            "area_m2": a["area"]}
+    spec_of = case.get("measure", default={})
+    for spec in spec_of.get("resistance", []):
+        R = ob.resistance(sol, spec["current"], spec["plus"], spec["minus"])
+        out.setdefault("resistance_Ohm", {})[spec["name"]] = R * spec.get("scale", 1.0)
+    for spec in spec_of.get("torque", []):
+        t = ob.interface_torque(sol, spec["interface"], spec["current_density"], spec["normal"])
+        out.setdefault("torque", {})[spec.get("name", spec["interface"])] = t
+    for spec in spec_of.get("spin_current", []):
+        out.setdefault("spin_current_A", {})[spec.get("name", spec["surface"])] = \
+            ob.spin_current_through(sol, spec["surface"], spec.get("region"))
+    for spec in spec_of.get("profile", []):
+        pts = np.linspace(spec["start"], spec["end"], spec.get("points", 50))
+        out.setdefault("profiles", {})[spec.get("name", "profile")] = {
+            "points_m": pts, "mu_s_V": ob.line_profile(sol, pts)}
+    return out
+
+
+def solve_steady(case, device, context):
+    """Build and solve the steady problem; returns (problem, results dict with ``unknowns``,
+    ``solver``, ``units``, ``base``) and sets ``context.solution``.
+
+    Raises
+    ------
+    kinetics.case.CaseError
+        For inputs the problem rejects (keypath ``[boundaries]``).
+    """
+    from kinetics.models.spin_charge import SpinChargeProblem
+    materials, boundaries, options = prepare(case, device, context.progress)
+    try:
+        problem = SpinChargeProblem(device, materials, boundaries, **options)
+    except (KeyError, ValueError) as exc:
+        raise case.error(("boundaries",), str(exc).strip('"')) from None
+    context.progress.step(f"solving: {problem.num_dofs} unknowns, {problem.solver_preset} solver")
+    sol = context.solution = problem.solve()
+    return problem, {"unknowns": problem.num_dofs, "solver": problem.solver_preset,
+                     "units": dict(UNITS), "base": measure(case, sol)}
+
+
+def run_steady(case, device, context) -> dict:
+    """Run function of the default model: one steady solve, measured."""
+    return solve_steady(case, device, context)[1]
+
+
+def run_sweep(case, device, context) -> dict:
+    """Run function of ``[sweep]``: the steady solve, then the scans; results get ``sweep``
+    (per plane: ``angles_deg``, ``m``, ``measurements``, ``resistance_Ohm``) and, with
+    resistances named R_xx and R_xy, ``smr_fit_Ohm``."""
+    from kinetics.observables import fit_smr
+    problem, results = solve_steady(case, device, context)
+    sweep = case.get("sweep")
+    iface = sweep["interface"]
+    m0 = problem.condition(iface).m.copy()
+    planes = {}
+    scans = [(p, *sweep_directions(p, sweep.get("steps", 13))) for p in sweep.get("planes", [])]
+    if sweep.get("directions"):
+        d = np.asarray(sweep["directions"], dtype=float)
+        scans.append(("directions", np.arange(len(d), dtype=float), d))
+    for plane, angles, dirs in scans:
+        bar = context.progress.bar(len(dirs), f"sweep {plane}")
+        rows = []
+        for i, m in enumerate(dirs):
+            problem.set_magnetization(iface, m)
+            rows.append(measure(case, problem.solve()))
+            bar(i + 1, len(dirs))
+        entry = {"angles_deg": angles, "m": dirs, "measurements": rows}
+        R = [r.get("resistance_Ohm", {}) for r in rows]
+        if R and R[0]:
+            entry["resistance_Ohm"] = {k: [r[k] for r in R] for k in R[0]}
+        planes[plane] = entry
+    problem.set_magnetization(iface, m0)
+    results["sweep"] = planes
+    names = list(next(iter(planes.values())).get("resistance_Ohm", {})) if planes else []
+    if "R_xx" in names and "R_xy" in names:
+        allm = np.concatenate([p["m"] for p in planes.values()])
+        rxx = np.concatenate([p["resistance_Ohm"]["R_xx"] for p in planes.values()])
+        rxy = np.concatenate([p["resistance_Ohm"]["R_xy"] for p in planes.values()])
+        results["smr_fit_Ohm"] = fit_smr(allm, rxx, rxy)
+    return results
+
+
+def check_magnetic_interface(case, keypath: tuple, name) -> None:
+    """Check that ``name`` is a boundary of type 'magnetic' in the case.
+
+    Raises
+    ------
+    kinetics.case.CaseError
+        ``"[keypath] must name a boundary of type 'magnetic'"``.
+    """
+    if case.boundary_type(name) != "magnetic":
+        raise case.error(keypath, "must name a boundary of type 'magnetic'")
+
+
+def _validate_sweep(case, sweep: dict) -> None:
+    for p in sweep.get("planes", []):
+        if p not in PLANES:
+            raise case.error(("sweep", "planes"), f"unknown plane '{p}'; valid: alpha (xy), "
+                             f"beta (yz), gamma (xz)")
+    for m in sweep.get("directions", []):
+        check_unit_vector(case, ("sweep", "directions"), m)
+    if "steps" in sweep:
+        try:
+            validation.integer("sweep", "steps", sweep["steps"], 1)
+        except validation.ValidationError as exc:
+            raise case.error(("sweep", "steps"), exc.brief()) from None
+    check_magnetic_interface(case, ("sweep", "interface"), sweep["interface"])
+
+
+STEADY = register(CaseModel(name="spin_charge", section=None, run=run_steady))
+
+SWEEP = register(CaseModel(
+    name="spin_charge_sweep", section="sweep", run=run_sweep,
+    keys={"interface": str, "planes": list, "steps": int, "directions": list},
+    required={"interface": "the name of a boundary of type 'magnetic'"},
+    validate=_validate_sweep))
