@@ -59,7 +59,7 @@ def _heights(n: int, grading: float) -> list[float]:
     return [float(v) for v in graded_nodes(np.arange(1, n + 1) / n, grading)]
 
 
-def _extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: float,
+def extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: float,
               refine: dict, cells: dict | None, comm, cache, verbose, axes: str,
               grading: float = 0.0):
     """Extrude the planform ``base(occ)`` (surfaces at z=0; in 2D curves at y=0) film by film.
@@ -191,7 +191,7 @@ def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
 
     params = {"layers": layers, "size": size, "substrate": substrate, "h": h, "refine": refine,
               "cells": cells, "dim": dim, "grading": check_grading(grading, cells)}
-    return _extruded("stack", params, base=base, layers=layers, namer=namer, dim=dim, h=h,
+    return extruded("stack", params, base=base, layers=layers, namer=namer, dim=dim, h=h,
                      refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
                      axes="xyz" if dim == 3 else "xz", grading=grading)
 
@@ -293,6 +293,6 @@ def pillar(layers, semi_axes, *, h: float | None = None, refine: dict | None = N
 
     params = {"layers": layers, "semi_axes": (a, b), "h": h, "refine": refine, "cells": cells,
               "grading": check_grading(grading, cells)}
-    return _extruded("pillar", params, base=base, layers=layers, namer=namer, dim=3, h=h,
+    return extruded("pillar", params, base=base, layers=layers, namer=namer, dim=3, h=h,
                      refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
                      axes="xyz", grading=grading)

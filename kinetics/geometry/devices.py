@@ -8,7 +8,7 @@ naming scheme.
 from __future__ import annotations
 
 from kinetics.geometry import _gmsh
-from kinetics.geometry.builders import _extruded
+from kinetics.geometry.builders import extruded
 from kinetics.geometry.checks import (check_cells_across, check_grading, check_name, check_refine,
                                       check_thin_layers, check_volume_map, positive)
 
@@ -134,7 +134,7 @@ def hall_bar(length: float, width: float, thickness: float, *, arm_width: float 
     params = {"L": L, "W": W, "t": t, "wa": wa, "la": la, "xs": xs, "name": name,
               "interface": interface, "h": h, "refine": refine, "cells": cells,
               "grading": check_grading(grading, cells)}
-    return _extruded("hall_bar", params, base=base, layers=[(name, t)], namer=namer, dim=3,
+    return extruded("hall_bar", params, base=base, layers=[(name, t)], namer=namer, dim=3,
                      h=h, refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
                      axes="xyz", grading=grading)
 
