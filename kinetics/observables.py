@@ -38,11 +38,6 @@ def _assemble(form) -> float:
     return f.mesh.comm.allreduce(fem.assemble_scalar(f), op=MPI.SUM)
 
 
-def _flux_scale(problem) -> float:
-    """SI value of one unit of the scaled residual: σ0 L^(d−2)."""
-    return problem.scaling.residual
-
-
 def _residual_on_facets(sol, name: str, component: int) -> float:
     """Σ of the weak-form residual over the dofs of ``component`` on facets ``name``."""
     import ufl
@@ -80,7 +75,7 @@ def contact_current(sol, name: str) -> float:
         return cond.current
     if not isinstance(cond, bc.Contact):
         raise ValueError(f"'{name}' is a {cond.kind}, not a contact")
-    return _residual_on_facets(sol, name, 0) * _flux_scale(sol.problem)
+    return _residual_on_facets(sol, name, 0) * sol.problem.scaling.residual
 
 
 def contact_spin_current(sol, name: str) -> np.ndarray:
@@ -94,7 +89,7 @@ def contact_spin_current(sol, name: str) -> np.ndarray:
     cond = sol.problem.condition(name)
     if not (isinstance(cond, bc.Contact) and cond.spin == "reservoir"):
         raise ValueError(f"'{name}' is not a spin-reservoir contact")
-    return -np.array([_residual_on_facets(sol, name, c) for c in (1, 2, 3)]) * _flux_scale(sol.problem)
+    return -np.array([_residual_on_facets(sol, name, c) for c in (1, 2, 3)]) * sol.problem.scaling.residual
 
 
 def average_potential(sol, name: str) -> float:
@@ -171,7 +166,7 @@ def interface_absorption(sol, name: str) -> dict:
     total = interface_spin_outflow(*args)
     if entry.j_pump is not None:
         mixing, total = mixing - entry.j_pump, total - entry.j_pump
-    scale = _flux_scale(problem)
+    scale = problem.scaling.residual
     tot = np.array([_assemble(total[a] * ds) for a in range(3)]) * scale
     mix = np.array([_assemble(mixing[a] * ds) for a in range(3)]) * scale
     area = problem.device.area(name)

@@ -152,11 +152,8 @@ def vector3(owner: str, name: str, value: Any) -> np.ndarray:
     ValidationError
         ``"{owner}: {name} must be a finite 3-vector, got {value!r}"``.
     """
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is None or arr.shape != (3,) or not np.all(np.isfinite(arr)):
+    arr = _finite_vector3(value)
+    if arr is None:
         raise ValidationError(owner, name, "a finite 3-vector", f"{value!r}")
     return arr
 
@@ -187,11 +184,16 @@ def direction(owner: str, name: str, value: Any) -> np.ndarray:
     ValidationError
         ``"{owner}: {name} must be a finite non-zero 3-vector, got {value!r}"``.
     """
+    arr = _finite_vector3(value)
+    if arr is None or np.linalg.norm(arr) == 0:
+        raise ValidationError(owner, name, "a finite non-zero 3-vector", f"{value!r}")
+    return arr / np.linalg.norm(arr)
+
+
+def _finite_vector3(value: Any) -> np.ndarray | None:
+    """``value`` as a finite float array of shape (3,), or None when it is not one."""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        arr = None
-    if arr is None or arr.shape != (3,) or not np.all(np.isfinite(arr)) \
-            or np.linalg.norm(arr) == 0:
-        raise ValidationError(owner, name, "a finite non-zero 3-vector", f"{value!r}")
-    return arr / np.linalg.norm(arr)
+        return None
+    return arr if arr.shape == (3,) and np.all(np.isfinite(arr)) else None

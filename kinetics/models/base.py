@@ -91,9 +91,8 @@ class Scaling:
         self.current_density = self.sigma0 / self.length
         #: SI value (A, A/m in 2D) of one unit of the scaled weak-form residual
         self.residual = self.sigma0 * self.length ** (self.dim - 2)
-        #: m² (m in 2D) per unit of a mesh facet integral; m³ (m² in 2D) per unit of volume
+        #: m² (m in 2D) per unit of a mesh facet integral
         self.area = self.length ** (self.dim - 1)
-        self.volume = self.length ** self.dim
 
     def normal_current(self, j: float) -> float:
         """A normal current density j (A/m²) in the units of the scaled weak form."""
@@ -152,7 +151,7 @@ class FormBuilder:
         self.tests: dict = {}
         self.bilinear = []
         self.linear = []
-        self.dirichlet: list[tuple[str, tuple, np.ndarray, float]] = []
+        self.dirichlet: list[tuple[str, np.ndarray, float]] = []   # (field, facets, value)
         self.records: dict = {}
 
     @property

@@ -72,7 +72,10 @@ class _Engine:
         dev = problem.device
         fdim = dev.dim - 1
         self.work = fem.Function(W)
-        self.Au_form = fem.form(ufl.action(problem.a_ufl, self.work))
+        if self.floating:         # forms of the consistent fluxes: compiled only when needed
+            Au = ufl.action(problem.a_ufl, self.work)
+            self.Au_form = fem.form(Au)
+            self.residual_form = fem.form(Au - problem.L_ufl)
         # Dirichlet data of every contact, to rebuild with unit values for the floating ones
         self._contact_dofs = {}
         for cond in problem.boundaries:
@@ -103,30 +106,19 @@ class _Engine:
         finally:
             b.destroy()
 
-    def _currents(self, u, b_sources=None) -> np.ndarray:
-        """Σ over each floating contact's potential dofs of (A u − b): consistent fluxes."""
+    def _currents(self, u, sources: bool = True) -> np.ndarray:
+        """Σ over each floating contact's potential dofs of the residual A u − L (or A u
+        without the sources): the consistent fluxes."""
         from dolfinx.fem import petsc as fpetsc
         from mpi4py import MPI
         from petsc4py import PETSc
         self.work.x.array[:] = u.x.array
-        r = fpetsc.assemble_vector(self.Au_form)
+        r = fpetsc.assemble_vector(self.residual_form if sources else self.Au_form)
         r.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        arr = r.getArray(readonly=True).copy()
-        r.destroy()
-        if b_sources is not None:
-            arr -= b_sources
+        arr = r.getArray(readonly=True)
         local = np.array([arr[self._owned0[n]].sum() for n in self.floating])
+        r.destroy()
         return self.problem.device.comm.allreduce(local, op=MPI.SUM)
-
-    def _sources(self) -> np.ndarray:
-        """The assembled linear form L (owned entries, ghost contributions summed)."""
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-        b = fpetsc.assemble_vector(self.problem.L_form)
-        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        arr = b.getArray(readonly=True).copy()
-        b.destroy()
-        return arr
 
     def solve(self):
         """(u, {floating contact: potential}) for the current right-hand side."""
@@ -134,8 +126,8 @@ class _Engine:
         if not self.floating:
             return u, {}
         units = [self._solve(self._unit_bcs[n], source=False) for n in self.floating]
-        I_p = self._currents(u, self._sources())
-        M = np.column_stack([self._currents(uc) for uc in units])
+        I_p = self._currents(u)
+        M = np.column_stack([self._currents(uc, sources=False) for uc in units])
         V = np.linalg.solve(M, -I_p)
         for Vc, uc in zip(V, units):
             u.x.array[:] += Vc * uc.x.array
@@ -340,7 +332,7 @@ class PumpingProblem:
             self._inflow_forms[name] = (work, [fem.form(j[a] * ds) for a in range(3)])
         work, forms = self._inflow_forms[name]
         work.x.array[:] = u.x.array
-        scale = p.L ** (p.device.dim - 1)
+        scale = p.scaling.area
         return np.array([p.device.comm.allreduce(fem.assemble_scalar(f), op=MPI.SUM)
                          for f in forms]) * scale
 

@@ -126,16 +126,6 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
                              "(a current contact alone leaves V undetermined)")
 
     # ------------------------------------------------------------------ forms
-    @property
-    def sigma0(self) -> float:
-        """Reference conductivity of the internal units (S/m), :class:`Scaling`."""
-        return self.scaling.sigma0
-
-    @property
-    def L(self) -> float:
-        """Metres per mesh unit."""
-        return self.scaling.length
-
     def coefficients(self, region: str) -> BulkCoefficients:
         """Internal-unit coefficients of ``region`` (see the module docstring)."""
         return self._coefs[region]

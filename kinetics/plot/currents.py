@@ -212,11 +212,7 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
             elif arrows is not None:
                 pl.add_mesh(arrows, scalars="_jmag", cmap=cm, clim=clim, scalar_bar_args=bar,
                             lighting=dim == 3)
-            sc.title(pl, text)
-            if dim == 3:
-                pl.add_axes(color="black", line_width=3)
-            sc.axes_labels(pl, work.bounds, unit, axes, dim, size)
-            sc.camera(pl, work, axes, dim, size)
+            sc.frame(pl, work, text, unit, axes, dim, size)
 
         return sc.render(png_path, build, size, show)
 

@@ -221,11 +221,7 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
             if symbols is not None:
                 pl.add_mesh(symbols, color="#111111", lighting=False)
                 pl.add_text(symbol_note, position="lower_left", font_size=11, color="black")
-            sc.title(pl, text)
-            if dim == 3:
-                pl.add_axes(color="black", line_width=3)
-            sc.axes_labels(pl, work.bounds, unit, axes, dim, size)
-            sc.camera(pl, work, axes, dim, size)
+            sc.frame(pl, work, text, unit, axes, dim, size)
 
         return sc.render(png_path, build, size, show)
 
@@ -286,11 +282,7 @@ def regions(device_or_grid, png, *, title: str | None = None, show_edges: bool =
             if edges is not None:
                 pl.add_mesh(edges, color="black", line_width=2.5, lighting=False)
             sc.legend(pl, [(n, c) for n, _, c in parts], size)
-            sc.title(pl, title if title is not None else "Regions")
-            if dim == 3:
-                pl.add_axes(color="black", line_width=3)
-            sc.axes_labels(pl, grid.bounds, unit, axes, dim, size)
-            sc.camera(pl, grid, axes, dim, size)
+            sc.frame(pl, grid, title if title is not None else "Regions", unit, axes, dim, size)
 
         size = sc.window(grid, axes, dim, window_size)
         return sc.render(png_path, build, size, show)

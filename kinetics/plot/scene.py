@@ -273,6 +273,16 @@ def title(plotter, text):
         plotter.add_text(text, position="upper_edge", font_size=14, color="black")
 
 
+def frame(plotter, grid, text, unit, axes, dim, window_size):
+    """What every scene ends with: the title, the orientation axes in 3D, the axis labels
+    and the camera fitted to ``grid``."""
+    title(plotter, text)
+    if dim == 3:
+        plotter.add_axes(color="black", line_width=3)
+    axes_labels(plotter, grid.bounds, unit, axes, dim, window_size)
+    camera(plotter, grid, axes, dim, window_size)
+
+
 def legend(plotter, entries, window_size):
     """Coloured squares and names at the upper right (below the title)."""
     w, h = window_size
