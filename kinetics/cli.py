@@ -8,7 +8,9 @@
     kinetics mesh                 list the gallery devices
     kinetics mesh NAME [--png F]  build a gallery device, print its statistics, render it
 
-Exit codes: 0 success, 2 bad usage or input (one-line reason on stderr), 3 solver failure.
+Exit codes: 0 success, 1 internal error (a bug: traceback on stderr), 2 bad usage or input
+(the reasons on stderr, one line each), 3 solver failure, 130 interrupted.  Under
+``mpirun`` every rank ends with the same code and one message (:mod:`kinetics.parallel`).
 """
 
 from __future__ import annotations
@@ -60,39 +62,70 @@ def main(argv: list[str] | None = None) -> int:
     if ns.command is None:
         parser.print_help()
         return 0
-    if ns.command == "demo":
-        demos = _demos()
-        if not demos:
-            return _fail("no demos found: they are the demos/ folder of the source checkout "
-                         f"(looked in {', '.join(str(d) for d in DEMO_DIRS)})", 2)
-        if ns.name is None:
-            for name, path in demos.items():
-                print(f"{name:24s} {_first_doc_line(path)}")
-            return 0
-        if ns.name not in demos:
-            print(f"kinetics: unknown demo '{ns.name}'; demos: {', '.join(demos)}", file=sys.stderr)
-            return 2
-        from kinetics.solvers.linear import SolverError
-        sys.argv = [str(demos[ns.name]), *ns.args]
-        try:
-            runpy.run_path(str(demos[ns.name]), run_name="__main__")
-        except SolverError as exc:
-            print(f"kinetics: solver failed: {exc}", file=sys.stderr)
-            return 3
-        except (ValueError, KeyError, TypeError) as exc:
-            print(f"kinetics: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 2
+    return _guarded(ns)
+
+
+def _guarded(ns) -> int:
+    """Run the command of ``ns``; every error ends every MPI rank with one exit code and one
+    message (:func:`kinetics.parallel.finish_error`), and killing ``mpirun`` ends the ranks
+    (:func:`kinetics.parallel.guard_launcher`).
+
+    Exit codes: CaseError, OutputError -> 2; SolverError -> 3; KeyboardInterrupt -> 130;
+    ValueError, KeyError, TypeError -> 2 for ``demo``/``mesh``/``plot`` (the user's
+    arguments) but 1 for ``run`` (its input was validated: anything else is a bug);
+    any other exception -> 1 with its traceback.
+    """
+    from mpi4py import MPI
+
+    from kinetics import parallel
+    from kinetics.case import CaseError
+    from kinetics.output.folder import OutputError
+    from kinetics.solvers.linear import SolverError
+    comm = MPI.COMM_WORLD
+    alive = parallel.guard_launcher()
+    command = {"demo": _demo, "mesh": _mesh, "run": _run, "plot": _plot}[ns.command]
+    try:
+        return command(ns, alive)
+    except (CaseError, OutputError) as exc:
+        return parallel.finish_error(comm, 2, str(exc))
+    except SolverError as exc:
+        return parallel.finish_error(comm, 3, f"solver failed: {str(exc).splitlines()[0]}")
+    except KeyboardInterrupt:
+        return parallel.finish_error(comm, 130, "interrupted; nothing written", timeout=2.0)
+    except (ValueError, KeyError, TypeError) as exc:
+        if ns.command == "run":
+            return _internal(comm, exc)
+        return parallel.finish_error(comm, 2, f"{type(exc).__name__}: {str(exc).strip(chr(34))}")
+    except Exception as exc:  # noqa: BLE001 - a bug: report it with its traceback, end all ranks
+        return _internal(comm, exc)
+
+
+def _internal(comm, exc) -> int:
+    import traceback
+
+    from kinetics import parallel
+    detail = "".join(traceback.format_exception(exc)).rstrip()
+    return parallel.finish_error(comm, 1, f"internal error ({type(exc).__name__}: {exc}); "
+                                 f"please report it with this traceback:\n{detail}")
+
+
+def _demo(ns, alive) -> int:
+    demos = _demos()
+    if not demos:
+        return _fail("no demos found: they are the demos/ folder of the source checkout "
+                     f"(looked in {', '.join(str(d) for d in DEMO_DIRS)})", 2)
+    if ns.name is None:
+        for name, path in demos.items():
+            print(f"{name:24s} {_first_doc_line(path)}")
         return 0
-    if ns.command == "mesh":
-        return _mesh(ns)
-    if ns.command == "run":
-        return _run(ns)
-    if ns.command == "plot":
-        return _plot(ns)
+    if ns.name not in demos:
+        return _fail(f"unknown demo '{ns.name}'; demos: {', '.join(demos)}", 2)
+    sys.argv = [str(demos[ns.name]), *ns.args]
+    runpy.run_path(str(demos[ns.name]), run_name="__main__")
     return 0
 
 
-def _plot(ns) -> int:
+def _plot(ns, alive) -> int:
     from mpi4py import MPI
 
     from kinetics.plot import pictures_from_folder
@@ -113,25 +146,20 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _run(ns) -> int:
+def _run(ns, alive) -> int:
+    """``kinetics run``: validate the case, check the output folder, mesh, solve, write."""
     from mpi4py import MPI
 
-    from kinetics.case import CaseError, load_case
+    from kinetics.case import load_case
     from kinetics.runner import Progress, run_case
-    from kinetics.solvers.linear import SolverError
     comm = MPI.COMM_WORLD
-    try:
-        case = load_case(ns.case)
-        out = Path(ns.output) if ns.output else Path("results") / Path(ns.case).stem
-        run_case(case, out, comm, Progress(comm, enabled=not ns.quiet))
-    except CaseError as exc:
-        return _fail(str(exc).splitlines()[0], 2)
-    except SolverError as exc:
-        return _fail(f"solver failed: {str(exc).splitlines()[0]}", 3)
+    case = load_case(ns.case)
+    out = Path(ns.output) if ns.output else Path("results") / Path(ns.case).stem
+    run_case(case, out, comm, Progress(comm, enabled=not ns.quiet), launcher_alive=alive)
     return 0
 
 
-def _mesh(ns) -> int:
+def _mesh(ns, alive) -> int:
     from mpi4py import MPI
 
     from kinetics.geometry import format_statistics, gallery, statistics

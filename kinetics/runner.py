@@ -1,20 +1,21 @@
 """Run a case: mesh, then the case's model (solve, measure), then write the outputs.
 
-Output folder layout (written to a temporary sibling and renamed at the end, so a failed
-run leaves nothing)::
+The output folder is checked before meshing and written through
+:class:`kinetics.output.folder.OutputFolder`: into a temporary sibling renamed into place at
+the end, so a failed run leaves nothing, and never over a folder kinetics did not write.
+Layout::
 
     DIR/results.json        case, mesh statistics, the model's results with units
     DIR/fields.bp           V, μ_s, j_c, j_s of the base state (VTX: open in ParaView)
     DIR/fields.vtu          the same at the vertices for PyVista and `kinetics plot DIR`
     DIR/*.png               pictures (output.pictures = true; kinetics.plot.pictures_from_folder)
+    DIR/.kinetics-result    marker: the kinetics version and the entries this run wrote
 
 Progress goes to stderr on rank 0: a progress bar on a terminal, plain lines in logs.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -44,33 +45,47 @@ class Progress:
         if self.tty:
             from tqdm import tqdm
             bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=True)
-            return lambda i, n: bar.update(1) or (bar.close() if i == n else None)
+
+            def advance(i, n):
+                bar.update(1)
+                if i == n:
+                    bar.close()
+            return advance
         return lambda i, n: self.step(f"{desc}: {i}/{n}")
 
 
-def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) -> dict:
+def run_case(case: Case, outdir, comm=None, progress: Progress | None = None,
+             launcher_alive=None) -> dict:
     """Run ``case`` and write its outputs to ``outdir``; returns the results dict.
 
-    Meshes ``[geometry]``, then calls the run function of the case's model
+    Checks the output folder (:class:`kinetics.output.folder.OutputFolder`), meshes
+    ``[geometry]``, then calls the run function of the case's model
     (:attr:`kinetics.case.Case.model`, registered in :mod:`kinetics.models.registry`), whose
     results follow ``case``, ``case_file``, ``ranks`` and ``mesh`` in results.json;
     ``wall_time_s`` (s) comes last.  Fields are written when the model left a solution.
 
     Raises
     ------
+    kinetics.output.folder.OutputError
+        Before meshing, if ``outdir`` may not be used (an existing folder that is not a
+        kinetics result, the case's own folder, ...); or if writing fails.
     kinetics.case.CaseError
-        For input that only shows up against the mesh (unknown region or facet names).
+        For input that only shows up against the mesh.
     kinetics.solvers.linear.SolverError
         If a solve fails; nothing is written in that case.
+
+    ``launcher_alive`` (callable -> bool, from :func:`kinetics.parallel.guard_launcher`) is
+    asked before the result is renamed into place.
     """
     from mpi4py import MPI
 
     from kinetics.geometry import statistics
     from kinetics.models.registry import RunContext
+    from kinetics.output.folder import OutputFolder
 
     comm = comm or MPI.COMM_WORLD
     progress = progress or Progress(comm)
-    outdir = Path(outdir)
+    folder = OutputFolder(outdir, comm, protect=[case.path] if case.path != "<string>" else [])
     t_start = time.perf_counter()
     model = case.model or REGISTRY.lookup(None)
 
@@ -81,33 +96,41 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None) ->
     context = RunContext(comm=comm, progress=progress)
     results.update(model.run(case, device, context))
     results["wall_time_s"] = time.perf_counter() - t_start
+    _check_finite(results)
 
     output = case.get("output", default={})
     progress.step("writing results")
 
     def write(tmp: Path):
         _write_outputs(tmp, context.solution, results, output, progress, comm)
-    _write(outdir, comm, write)
+    folder.write(write, launcher_alive)
     progress.step(f"done: {outdir}")
     return results
 
 
-def _write(outdir: Path, comm, writer) -> None:
-    """Call ``writer(tmp)`` on every rank with a fresh temporary sibling folder of ``outdir``
-    and rename it to ``outdir`` when it returns: a failed run leaves nothing."""
-    tmp = outdir.parent / f".{outdir.name}.tmp"
-    if comm.rank == 0:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-    comm.barrier()
-    writer(tmp)
-    comm.barrier()
-    if comm.rank == 0:
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        os.replace(tmp, outdir)
-    comm.barrier()
+def _check_finite(results: dict) -> None:
+    """Raise SolverError naming the first NaN or infinite number in ``results`` (a result
+    that holds one is a failed computation, never written)."""
+    import numpy as np
+
+    from kinetics.solvers.linear import SolverError
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+            bad = np.flatnonzero(~np.isfinite(value.ravel()))
+            if bad.size:
+                walk(complex(value.ravel()[bad[0]]).real if value.dtype.kind == "f" else
+                     float("nan"), f"{path}[flat {bad[0]}]")
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                walk(v, f"{path}[{i}]")
+        elif isinstance(value, (float, np.floating)) and not np.isfinite(value):
+            raise SolverError(f"the result {path} is {value}: the computation failed "
+                              f"(nothing written)")
+    walk(results, "")
 
 
 def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) -> None:

@@ -31,20 +31,49 @@ def to_jsonable(obj):
     return obj
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_json(path, data: dict, comm=None) -> Path:
-    """Write ``data`` as JSON on rank 0 (atomic rename); returns the path on every rank."""
+    """Write ``data`` as JSON on rank 0 (atomic rename); returns the path on every rank.
+
+    Strict JSON: NaN or infinity anywhere in ``data`` raises ValueError (on rank 0), since a
+    result holding them is a failed result, not a number to plot.  The file gets the usual
+    permissions (0666 minus the umask).
+    """
     path = Path(path)
     rank = 0 if comm is None else comm.rank
+    error = None
     if rank == 0:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w") as f:
-            json.dump(to_jsonable(data), f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    if comm is not None:
-        comm.barrier()
+        try:
+            _write_json_file(path, data)
+        except (OSError, ValueError, TypeError) as exc:
+            error = exc
+    if comm is not None and comm.size > 1:
+        message = comm.bcast(None if error is None else f"{type(error).__name__}: {error}",
+                             root=0)
+        if rank != 0 and message is not None:
+            raise OSError(f"writing {path} failed on rank 0: {message}")
+    if error is not None:
+        raise error
     return path
+
+
+def _write_json_file(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(to_jsonable(data), f, indent=2, allow_nan=False)
+            f.write("\n")
+        os.chmod(tmp, 0o666 & ~_umask())    # mkstemp makes 0600; results are shared data
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def write_fields(sol, path) -> Path:
