@@ -218,6 +218,10 @@ class OutputFolder:
             writer(tmp)
         except Exception as exc:  # noqa: BLE001 - re-raised below after cleaning up
             error = exc
+        except KeyboardInterrupt:
+            if comm.rank == 0:      # no collective: the other ranks may be anywhere
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
         failed = comm.allreduce(error is not None, op=_lor())
         if failed:
             _collective(comm, lambda: shutil.rmtree(tmp, ignore_errors=True))
