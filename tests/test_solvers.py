@@ -106,7 +106,7 @@ def test_sweep_reuse_gives_the_numbers_of_fresh_solves(preset):
     dev = film()
     reused = problem_on(dev, preset, m=DIRECTIONS[0])
     reused.solve()
-    reused.solver.adaptive = False     # no timing-based rebuilds: the count below is exact
+    reused.solver.adaptive = False     # no iteration-count rebuilds: the count below is exact
     scan = smr_scan(reused, DIRECTIONS)
     fresh = problem_on(dev, preset, m=DIRECTIONS[0])
     fresh.reuse = "none"

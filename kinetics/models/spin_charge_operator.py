@@ -204,11 +204,11 @@ class SpinChargeOperator:
         setup0, solve0, asm0 = (self._solver.timings[k] for k in ("setup", "solve", "assembly"))
         try:
             self._solver.solve(b, x, nonzero_guess=guess)
-        except SolverError:
+        except SolverError as exc:
             if not (self._auto_preset and self.solver_preset != "direct"
                     and self.num_dofs <= self.AUTO_FALLBACK_LIMIT):
                 raise
-            self._fallback_to_direct()
+            self._fallback_to_direct(exc.reason)
             setup0 = solve0 = asm0 = 0.0          # a new solver, with its own timings
             self._solver.solve(b, x)
         self.timings["setup"] += self._solver.timings["setup"] - setup0
@@ -218,10 +218,11 @@ class SpinChargeOperator:
     #: With ``solver="auto"``, a failed iterative solve is repeated with MUMPS up to this size.
     AUTO_FALLBACK_LIMIT = 400_000
 
-    def _fallback_to_direct(self):
+    def _fallback_to_direct(self, reason: str = ""):
         import warnings
         warnings.warn(f"the iterative solver did not converge on this problem "
-                      f"({self.num_dofs} unknowns); falling back to the direct solver (MUMPS)",
+                      f"({self.num_dofs} unknowns{', ' + reason if reason else ''}); "
+                      f"falling back to the direct solver (MUMPS)",
                       RuntimeWarning, stacklevel=3)
         self._solver.destroy()
         self.solver_preset = "direct"

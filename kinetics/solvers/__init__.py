@@ -1,6 +1,9 @@
 """Solvers: the one assembly and solve path of every model.
 
-- :mod:`kinetics.solvers.linear` — presets and the checked linear solve (:class:`LinearSolver`);
+- :mod:`kinetics.solvers.linear` — the checked linear solve (:class:`LinearSolver`: converged
+  reason, NaN/Inf, true residual);
+- :mod:`kinetics.solvers.options` — the presets' PETSc options and the allow-list of options
+  accepted from case files (:func:`check_case_options`);
 - :mod:`kinetics.solvers.system` — assembly of a linear problem: matrix, lifting,
   Dirichlet conditions, the right-hand side (the one place that lifts);
 - :mod:`kinetics.solvers.block_pc` — the spin–charge block preconditioner;

@@ -35,11 +35,26 @@ boomeramg``; e.g. ``{"spin_pc_type": "gamg"}``), ``block_composition`` is ``mult
 (default) or ``additive``, ``block_spin`` is ``auto`` (frame when a uniform m is known,
 else one AMG for the average of the three spin blocks), ``frame`` or ``average``.
 
-Every solve checks ``KSP.getConvergedReason()`` and raises :class:`SolverError` with the
-reason name and the residual history when it is negative; a solution with NaN or Inf
-raises too.  Nothing downstream writes a result from a failed solve.  A solve with a kept
-(reused) preconditioner that does not converge is repeated with a fresh one before any
-error is raised.
+Every solve is checked, whatever the preset or the user's options: a negative
+``KSP.getConvergedReason()`` raises :class:`SolverError` with the reason name and residual
+history; so does NaN/Inf in x; and the true residual ρ = ‖b − Ax‖₂/‖b‖₂ (one MatMult) must
+be at most :data:`DIRECT_RESIDUAL_BOUND` after ``ksp_type preonly`` (which reports success
+whatever the preconditioner did: ``pc_type none`` returns x = b; MUMPS leaves ρ ≤ 6e-13 on
+the tests) and at most :data:`KRYLOV_RESIDUAL_FACTOR` · max(ksp_rtol, ksp_atol/‖b‖) after
+a Krylov method, whose test measures the preconditioned residual: ρ/ksp_rtol reached 2.2e2
+on the tests (block and fieldsplit AMG, LU of a nearby operator).  For b = 0 the bounds
+apply to ‖Ax‖₂ (0 after preonly).  A failure raises :class:`SolverError` (reason
+``"TRUE_RESIDUAL"``) naming ρ, the bound, the KSP and PC types and the likely cause.  A
+solve with a kept (reused) preconditioner that fails any check is repeated with a fresh one
+before anything is raised.
+A ``PETSc.Error`` while configuring or solving (an unknown ``ksp_type``, a failed
+factorization) becomes a :class:`SolverError` (reason ``"PETSC_ERROR"``) naming the options.
+
+In sweeps a kept preconditioner is rebuilt after a solve that needed more than
+:data:`REBUILD_EXTRA_ITERATIONS` iterations beyond the last fresh solve (Krylov presets: an
+AMG set-up costs about 3 iterations, benchmarks/RESULTS.md (c)) or more than
+:data:`REUSE_LU_REBUILD_ITERATIONS` (a kept LU factorization) -- iteration counts, not
+timings, so that the sequence of solves does not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -50,48 +65,37 @@ import time
 import numpy as np
 
 from kinetics.solvers.block_pc import SpinChargePC
+from kinetics.solvers.options import (  # noqa: F401  (re-exported)
+    AUTO_DIRECT_LIMITS, PRESETS, STRONG_THRESHOLD,
+    amg_defaults, choose_preset)
 
 __all__ = ["PRESETS", "SolverError", "LinearSolver", "choose_preset", "amg_defaults",
-           "AUTO_DIRECT_LIMITS", "STRONG_THRESHOLD"]
-
-_KRYLOV = {
-    "ksp_type": "gmres",
-    "ksp_gmres_restart": 100,
-    "ksp_rtol": 1e-10,
-    "ksp_atol": 1e-30,
-    "ksp_max_it": 1000,
-}
-
-PRESETS: dict[str, dict] = {
-    "direct": {
-        "ksp_type": "preonly",
-        "pc_type": "lu",
-        "pc_factor_mat_solver_type": "mumps",
-    },
-    "iterative": {
-        **_KRYLOV,
-        "pc_type": "python",
-        "pc_python_type": "kinetics.solvers.block_pc.SpinChargePC",
-    },
-    "fieldsplit": {
-        **_KRYLOV,
-        "pc_type": "fieldsplit",
-        "pc_fieldsplit_type": "multiplicative",
-        "pc_fieldsplit_block_size": 4,
-        **{f"pc_fieldsplit_{i}_fields": str(i) for i in range(4)},
-        **{f"fieldsplit_{i}_{k}": v for i in range(4)
-           for k, v in (("ksp_type", "preonly"), ("pc_type", "hypre"),
-                        ("pc_hypre_type", "boomeramg"))},
-    },
-}
-
-#: ``auto`` uses ``direct`` below these sizes (unknowns) per topological dimension.
-AUTO_DIRECT_LIMITS = {1: 10**9, 2: 100_000, 3: 8_000}
+           "AUTO_DIRECT_LIMITS", "STRONG_THRESHOLD", "DIRECT_RESIDUAL_BOUND",
+           "KRYLOV_RESIDUAL_FACTOR", "REBUILD_EXTRA_ITERATIONS", "REUSE_LU_REBUILD_ITERATIONS"]
 
 #: Krylov settings of a solve that reuses an LU factorization of an earlier operator.
 _REUSE_LU = {"type": "gmres", "restart": 30, "rtol": 1e-12, "max_it": 60}
 
+#: Largest relative true residual ‖b − A x‖/‖b‖ accepted after ``ksp_type preonly``.
+DIRECT_RESIDUAL_BOUND = 1e-8
+#: Largest ratio of the relative true residual to ``ksp_rtol`` accepted after a Krylov solve.
+KRYLOV_RESIDUAL_FACTOR = 1e4
+#: A kept preconditioner (Krylov presets) is rebuilt after a solve that needed more than
+#: this many iterations beyond those of the last fresh solve.
+REBUILD_EXTRA_ITERATIONS = 4
+#: A kept LU factorization is rebuilt after a solve that needed more GMRES iterations.
+REUSE_LU_REBUILD_ITERATIONS = 10
+
 _counter = itertools.count()
+
+#: Meanings of the PETSc error codes that options and factorizations typically raise.
+_PETSC_ERRORS = {55: "out of memory", 56: "operation not supported by this type",
+                 62: "wrong argument", 63: "argument out of range",
+                 71: "zero pivot in the LU factorization", 73: "object in the wrong state",
+                 75: "incompatible options", 76: "error in an external library (MUMPS, hypre)",
+                 81: "zero pivot in the Cholesky factorization",
+                 86: "unknown type: a misspelt ksp_type/pc_type or a package not installed",
+                 92: "no such factorization package for this matrix"}
 
 
 class SolverError(RuntimeError):
@@ -103,45 +107,18 @@ class SolverError(RuntimeError):
         The KSP converged-reason name (e.g. ``"DIVERGED_ITS"``).
     residuals:
         The residual norm history (list of floats), possibly empty for direct solvers.
+    true_residual, bound:
+        For reason ``"TRUE_RESIDUAL"``: the relative true residual ‖b − A x‖/‖b‖ and the
+        bound it exceeded (None otherwise).
     """
 
-    def __init__(self, message: str, reason: str = "", residuals=()):
+    def __init__(self, message: str, reason: str = "", residuals=(), *,
+                 true_residual: float | None = None, bound: float | None = None):
         super().__init__(message)
         self.reason = reason
         self.residuals = list(residuals)
-
-
-def choose_preset(name: str, num_dofs: int, tdim: int) -> str:
-    """Resolve ``"auto"`` to a concrete preset name (see the module docstring).
-
-    Raises
-    ------
-    ValueError
-        For an unknown preset name (the message lists the valid ones).
-    """
-    if name == "auto":
-        return "direct" if num_dofs < AUTO_DIRECT_LIMITS.get(tdim, 0) else "iterative"
-    if name not in PRESETS:
-        raise ValueError(f"unknown solver preset '{name}'; valid: auto, {', '.join(PRESETS)}")
-    return name
-
-
-#: AMG strength threshold of the iterative presets except on P1 simplices (user options
-#: win): trilinear hexahedra (bilinear quadrilaterals) of thin layers and P2/P3 elements
-#: have positive off-diagonal couplings that the default threshold 0.25 mistakes for
-#: strong ones (50 iterations instead of 8 on the benchmark film with hexahedra).
-STRONG_THRESHOLD = 0.7
-
-
-def amg_defaults(preset: str, cell_name: str, degree: int) -> dict:
-    """PETSc options the presets add for a mesh of ``cell_name`` cells and Lagrange
-    ``degree``: the BoomerAMG strength threshold :data:`STRONG_THRESHOLD` of every AMG of
-    the ``iterative`` and ``fieldsplit`` presets except on P1 simplices; {} otherwise."""
-    if cell_name in ("interval", "triangle", "tetrahedron") and degree == 1:
-        return {}
-    prefixes = {"iterative": ["charge_", "spin_"],
-                "fieldsplit": [f"fieldsplit_{c}_" for c in range(4)]}.get(preset, [])
-    return {p + "pc_hypre_boomeramg_strong_threshold": STRONG_THRESHOLD for p in prefixes}
+        self.true_residual = true_residual
+        self.bound = bound
 
 
 def _reason_name(value: int) -> str:
@@ -212,7 +189,9 @@ class LinearSolver:
     preset:
         ``"direct"``, ``"iterative"`` or ``"fieldsplit"`` (see the module docstring).
     options:
-        Extra PETSc options (without prefix) that override the preset.
+        Extra PETSc options (without prefix) that override the preset.  Not filtered: the
+        Python API keeps full control (case files go through
+        :func:`kinetics.solvers.options.validate_case_options` first).
 
     Attributes
     ----------
@@ -222,10 +201,20 @@ class LinearSolver:
         Whether the last solve kept the preconditioner (factorization) of an earlier operator.
     setups:
         Number of preconditioner (factorization) set-ups so far.
+    true_residual:
+        ‖b − A x‖₂/‖b‖₂ of the last solve (dimensionless; ‖A x‖₂ when b = 0).
+    adaptive:
+        Rebuild a kept preconditioner after a reuse solve that needed many iterations
+        (module docstring; deterministic); False keeps it until a solve with it fails.
     timings:
         Seconds spent in preconditioner set-up (``"setup"``), in Krylov iterations
         (``"solve"``) and in assembling the preconditioner's blocks from forms
         (``"assembly"``, not part of ``"setup"``), accumulated over all solves.
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset.
     """
 
     def __init__(self, comm, preset: str = "direct", options: dict | None = None):
@@ -234,7 +223,8 @@ class LinearSolver:
             raise ValueError(f"unknown solver preset '{preset}'; valid: {', '.join(PRESETS)}")
         self.preset = preset
         self.prefix = f"kinetics_{next(_counter)}_"
-        self.options = {**PRESETS[preset], **(options or {})}
+        self.user_options = dict(options or {})
+        self.options = {**PRESETS[preset], **self.user_options}
         opts = PETSc.Options()
         for k, v in self.options.items():
             opts[self.prefix + k] = v
@@ -243,20 +233,20 @@ class LinearSolver:
         self.iterations = 0
         self.reused = False
         self.setups = 0
+        self.true_residual = None
         self.timings = {"setup": 0.0, "solve": 0.0, "assembly": 0.0}
         self._A = None
+        self._r = None                 # work vector of the true residual
         self._hints = None
         self._configured = False
-        self._pc_valid = False       # a PC exists for some earlier operator
-        self._keep = False           # keep it for the next solve
-        self._fresh_cost = 0.0         # seconds of the last fresh set-up + solve
+        self._pc_valid = False         # a PC exists for some earlier operator
+        self._keep = False             # keep it for the next solve
+        self._fresh_iterations = 0     # iterations of the last fresh solve
         self._test = None              # convergence test (see _RhsRelativeTest)
         self._test_valid = False
-        self._custom_test = any(k.startswith("ksp_converged") or k == "ksp_norm_type"
+        self._custom_test = any(k.startswith("ksp_converge") or k == "ksp_norm_type"
                                 for k in self.options)
         self._stale = False
-        #: rebuild a kept preconditioner when a solve with it took longer than a fresh
-        #: set-up + solve (timing-based; False keeps it until it fails to converge)
         self.adaptive = True
 
     # -- configuration ------------------------------------------------------------------
@@ -316,17 +306,39 @@ class LinearSolver:
         preset's tolerance on the new operator; it is rebuilt automatically when such a
         solve fails or needs many more iterations than a fresh one.  Otherwise it is
         rebuilt on the next solve.
+
+        Raises
+        ------
+        SolverError
+            When PETSc refuses the options (e.g. an unknown ``ksp_type``), reason
+            ``"PETSC_ERROR"``.
         """
+        from petsc4py import PETSc
         self._A = A
         self.ksp.setOperators(A)
         if not self._configured:
-            self.ksp.setFromOptions()
-            self.ksp.setConvergenceHistory()
+            try:
+                self.ksp.setFromOptions()
+            except PETSc.Error as exc:
+                raise self._petsc_error("setting the options", exc) from None
+            self.ksp.setConvergenceHistory(reset=True)
             ctx = self._pc_context()
             if ctx is not None:
                 self._apply_hints(ctx)
             self._configured = True
         self._keep = bool(keep_preconditioner) and self._pc_valid and not self._stale
+
+    def _petsc_error(self, stage: str, exc) -> SolverError:
+        """A SolverError for a PETSc.Error raised while ``stage``, naming the options."""
+        user = ", ".join(f"{k}={v}" for k, v in self.user_options.items()) or "none"
+        code = getattr(exc, "ierr", None)
+        what = _PETSC_ERRORS.get(code, str(exc).strip() or type(exc).__name__)
+        return SolverError(
+            f"PETSc failed while {stage} ({self.preset} preset; ksp_type "
+            f"{self.options.get('ksp_type', 'gmres')}, pc_type "
+            f"{self.options.get('pc_type', 'default')}; user options: {user}): PETSc error "
+            f"{code} ({what}). Check the options or try the 'direct' preset.",
+            reason="PETSC_ERROR")
 
     def _configure_ksp(self, reuse: bool, nonzero_guess: bool):
         """Fresh solves use the preset as configured; a kept LU factorization becomes the
@@ -361,42 +373,49 @@ class LinearSolver:
         ------
         SolverError
             When the KSP reports divergence (negative converged reason), when the
-            factorization or preconditioner fails, or when x contains NaN/Inf.
+            factorization or preconditioner fails (a PETSc error), when x contains
+            NaN/Inf, or when the true residual exceeds its bound (module docstring).
+        RuntimeError
+            When called before :meth:`set_operator`.
         """
         if self._A is None:
             raise RuntimeError("LinearSolver.solve called before set_operator")
         keep, self._keep = self._keep, False
         if keep:
             x0 = x.copy() if nonzero_guess else None
-            t0 = time.perf_counter()
             reason = self._run(b, x, reuse=True, nonzero_guess=nonzero_guess)
-            if reason > 0:
+            if reason > 0 and self._finite(x) and self._residual_ok(b, x):
                 self.reused = True
-                # converged; rebuild before the next solve when that would have been cheaper
-                if self.adaptive and time.perf_counter() - t0 > self._fresh_cost:
+                # rebuild before the next solve when a fresh set-up would have been cheaper
+                limit = (REUSE_LU_REBUILD_ITERATIONS if self.base_ksp_type == "preonly"
+                         else self._fresh_iterations + REBUILD_EXTRA_ITERATIONS)
+                if self.adaptive and self.iterations > limit:
                     self._stale = True
                 if x0 is not None:
                     x0.destroy()
-                self._check_finite(x)
                 return x
             # the kept preconditioner failed: rebuild and start again
             if x0 is not None:
                 x0.copy(x)
                 x0.destroy()
         self.reused = False
-        t0 = time.perf_counter()
         reason = self._run(b, x, reuse=False, nonzero_guess=nonzero_guess)
-        self._fresh_cost = time.perf_counter() - t0
+        self._fresh_iterations = self.iterations
         self._stale = False
         if reason < 0:
             self._raise(reason)
-        self._check_finite(x)
+        if not self._finite(x):
+            raise SolverError("linear solve produced NaN/Inf values (singular operator? check "
+                              "that a contact fixes the potential)", reason="NAN")
+        if not self._residual_ok(b, x):
+            self._raise_residual()
         return x
 
     def _run(self, b, x, *, reuse: bool, nonzero_guess: bool) -> int:
         from petsc4py import PETSc
         self._configure_ksp(reuse, nonzero_guess)
         pc = self.ksp.getPC()
+        stage = "setting up the preconditioner"
         try:
             if not reuse:
                 t0 = time.perf_counter()
@@ -410,6 +429,7 @@ class LinearSolver:
                 self.timings["setup"] += time.perf_counter() - t0 - assembly
                 self.setups += 1
                 self._pc_valid = True
+            stage = "solving"
             t0 = time.perf_counter()
             self.ksp.solve(b, x)
             self.timings["solve"] += time.perf_counter() - t0
@@ -417,8 +437,7 @@ class LinearSolver:
             self._pc_valid = False
             if reuse:
                 return -1
-            raise SolverError(f"PETSc solve failed ({self.preset} preset): {exc}",
-                              reason="PETSC_ERROR") from exc
+            raise self._petsc_error(stage, exc) from None
         self.iterations = self.ksp.getIterationNumber()
         if self.base_ksp_type == "preonly" and not reuse:
             self.iterations = max(self.iterations, 1)
@@ -440,14 +459,59 @@ class LinearSolver:
             f"[{tail}]. Try the 'direct' preset or adjust PETSc options.",
             reason=name, residuals=history)
 
-    def _check_finite(self, x):
+    def _finite(self, x) -> bool:
+        """Whether x holds no NaN/Inf on any rank (ghosts updated first)."""
         from petsc4py import PETSc
         x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
         local = x.getArray(readonly=True)
         bad = int(np.count_nonzero(~np.isfinite(local)))
-        if x.getComm().tompi4py().allreduce(bad) > 0:
-            raise SolverError("linear solve produced NaN/Inf values (singular operator? check "
-                              "that a contact fixes the potential)", reason="NAN")
+        return x.getComm().tompi4py().allreduce(bad) == 0
+
+    # -- true residual ------------------------------------------------------------------
+    def _bound(self, bnorm: float) -> float:
+        """The largest accepted ‖b − A x‖₂ for the current KSP (module docstring)."""
+        if self.ksp.getType() == "preonly":
+            return DIRECT_RESIDUAL_BOUND * bnorm
+        rtol, atol, _, _ = self.ksp.getTolerances()
+        return KRYLOV_RESIDUAL_FACTOR * max(rtol * bnorm, atol)
+
+    def _residual_ok(self, b, x) -> bool:
+        """Compute ‖b − A x‖ (one MatMult), store :attr:`true_residual`, compare with the
+        bound; for b = 0, ‖A x‖ must be 0 (preonly) or within the Krylov bound on ksp_atol."""
+        if self._r is None or self._r.getSizes() != b.getSizes():
+            if self._r is not None:
+                self._r.destroy()
+            self._r = self._A.createVecLeft()
+        r = self._r
+        self._A.mult(x, r)
+        r.aypx(-1.0, b)                   # r = b − A x
+        rnorm, bnorm = r.norm(), b.norm()
+        self.true_residual = rnorm / bnorm if bnorm > 0 else rnorm
+        bound = self._bound(bnorm)
+        self._last_bound = bound / bnorm if bnorm > 0 else bound
+        return bool(rnorm <= bound)
+
+    def _raise_residual(self):
+        ksp_type, pc_type = self.ksp.getType(), self.ksp.getPC().getType()
+        if ksp_type == "preonly" and pc_type not in ("lu", "cholesky", "redundant"):
+            hint = (f"ksp_type preonly applies the preconditioner once, and pc_type {pc_type} "
+                    f"does not solve the system: use pc_type lu (the 'direct' preset) or a "
+                    f"Krylov ksp_type such as gmres")
+        elif ksp_type == "preonly":
+            hint = ("the factorization is inaccurate: a singular or badly scaled operator "
+                    "(does a contact fix the potential?); try pc_factor_mat_solver_type mumps")
+        else:
+            rtol = self.ksp.getTolerances()[0]
+            hint = (f"the preconditioned residual met ksp_rtol = {rtol:.1e} but the true "
+                    f"residual did not (pc_type {pc_type} is far from the operator): tighten "
+                    f"ksp_rtol, use ksp_pc_side right, or the 'direct' preset")
+        history = list(np.asarray(self.ksp.getConvergenceHistory()))
+        raise SolverError(
+            f"linear solve gave a wrong answer: the true residual ||b - Ax||/||b|| = "
+            f"{self.true_residual:.3e} exceeds the bound {self._last_bound:.1e} (ksp_type "
+            f"{ksp_type}, pc_type {pc_type}, '{self.preset}' preset, {self.iterations} "
+            f"iterations). Likely cause: {hint}.", reason="TRUE_RESIDUAL", residuals=history,
+            true_residual=self.true_residual, bound=self._last_bound)
 
     def update_frame(self, m):
         """Tell the block preconditioner the new magnetization direction (sweeps)."""
@@ -461,6 +525,8 @@ class LinearSolver:
         """Free the KSP and remove this solver's options from the PETSc database."""
         from petsc4py import PETSc
         self.ksp.destroy()
+        if self._r is not None:
+            self._r.destroy()
         opts = PETSc.Options()
         for name in list(opts.getAll()):
             if name.startswith(self.prefix):

@@ -24,6 +24,16 @@ petsc4py 3.22 has no ``SNES.getLineSearch()``, so the line search is configured 
 options database.  A solve that does not converge (negative ``SNES.ConvergedReason``) or
 gives NaN/Inf raises :class:`~kinetics.solvers.linear.SolverError` with the reason name and
 the residual-norm history; nothing is returned from a failed solve.
+
+A positive reason is not trusted either: SNES also stops on a small step
+(``CONVERGED_SNORM_RELATIVE``, e.g. after line searches that shrink a bad direction from a
+linear solve that "converged" without solving, such as ``ksp_type preonly`` with
+``pc_type none``) or after a fixed number of steps.  After every solve the residual F(u) is
+assembled once more at the returned u and ‖F(u)‖₂ must be at most
+:data:`SNES_RESIDUAL_FACTOR` · max(snes_rtol ‖F(u₀)‖₂, snes_atol); otherwise
+:class:`~kinetics.solvers.linear.SolverError` (reason ``"TRUE_RESIDUAL"``) names both
+numbers.  A ``PETSc.Error`` while reading the options (e.g. an unknown ``snes_type``) raises
+:class:`~kinetics.solvers.linear.SolverError` too.
 """
 
 from __future__ import annotations
@@ -35,7 +45,13 @@ import numpy as np
 from kinetics.solvers.linear import PRESETS, SolverError
 from kinetics.solvers.system import lift
 
-__all__ = ["NonlinearSolver", "SNES_DEFAULTS"]
+__all__ = ["NonlinearSolver", "SNES_DEFAULTS", "SNES_RESIDUAL_FACTOR"]
+
+#: The final residual ‖F(u)‖₂, evaluated again after SNES reports convergence, must be at
+#: most this factor times max(snes_rtol ‖F(u₀)‖₂, snes_atol) (module docstring).  Measured
+#: ratios (tests/test_nonlinear.py): Newton ≤ 2e-3; a Picard Jacobian stopped by the step
+#: tolerance 7; SNES stopped after a fixed number of steps ≥ 3e6.
+SNES_RESIDUAL_FACTOR = 100.0
 
 #: SNES defaults (overridable): Newton with backtracking line search, PETSc's tolerances
 #: except a tighter relative one.
@@ -91,6 +107,8 @@ class NonlinearSolver:
         Residual norms ||F(u_k)||₂ of the last solve, k = 0 … iterations (list of floats).
     reason:
         The converged-reason name of the last solve (e.g. ``"CONVERGED_FNORM_RELATIVE"``).
+    final_residual:
+        ‖F(u)‖₂ evaluated again at the solution of the last solve (same units as F).
 
     Raises
     ------
@@ -127,11 +145,18 @@ class NonlinearSolver:
         self.snes.setFunction(self._residual, self._b)
         self.snes.setJacobian(self._jacobian, self._A, self._A)
         self.snes.setMonitor(self._monitor)
-        self.snes.setFromOptions()
-        self.snes.getKSP().setFromOptions()
+        try:
+            self.snes.setFromOptions()
+            self.snes.getKSP().setFromOptions()
+        except PETSc.Error as exc:
+            user = ", ".join(f"{k}={v}" for k, v in (options or {}).items()) or "none"
+            raise SolverError(f"PETSc refused the options of the nonlinear solver ({preset} "
+                              f"preset; user options: {user}): {str(exc).strip()}",
+                              reason="PETSC_ERROR") from None
         self.iterations = 0
         self.residuals: list[float] = []
         self.reason = ""
+        self.final_residual = None
 
     # -- SNES callbacks ----------------------------------------------------------------
     def _update(self, x) -> None:
@@ -199,7 +224,40 @@ class NonlinearSolver:
         if reason < 0:
             self._raise(reason)
         self._check_finite()
+        self._check_residual()
         return self.u
+
+    def _check_residual(self) -> None:
+        """Assemble F at the returned u and compare ‖F‖₂ with the requested tolerance."""
+        from petsc4py import PETSc
+        F = self._b.duplicate()
+        self._residual(self.snes, self._x, F)
+        fnorm = F.norm()
+        F.destroy()
+        rtol, atol, _, _ = self.snes.getTolerances()
+        f0 = self.residuals[0] if self.residuals else fnorm
+        bound = SNES_RESIDUAL_FACTOR * max(rtol * f0, atol)
+        self.final_residual = fnorm
+        if fnorm <= bound or fnorm == 0.0:
+            return
+        ksp = self.snes.getKSP()
+        ksp_type, pc_type = ksp.getType(), ksp.getPC().getType()
+        if self.reason == "CONVERGED_ITS":
+            hint = ("SNES stopped after a fixed number of steps (snes_type ksponly, "
+                    "snes_convergence_test skip)")
+        elif ksp_type == PETSc.KSP.Type.PREONLY and pc_type not in ("lu", "cholesky"):
+            hint = (f"ksp_type preonly with pc_type {pc_type} does not solve the Newton "
+                    f"systems; use pc_type lu or a Krylov ksp_type")
+        else:
+            hint = ("the step tolerance snes_stol stopped Newton early (a poor Jacobian or "
+                    "inexact linear solves)")
+        raise SolverError(
+            f"nonlinear solve gave a wrong answer: SNES reported {self.reason} after "
+            f"{self.iterations} Newton iterations, but ||F(u)|| = {fnorm:.3e} exceeds "
+            f"{SNES_RESIDUAL_FACTOR:g} max(snes_rtol ||F(u0)||, snes_atol) = {bound:.3e} "
+            f"(||F(u0)|| = {f0:.3e}; ksp_type {ksp_type}, pc_type {pc_type}, "
+            f"'{self.preset}' preset). Likely cause: {hint}.",
+            reason="TRUE_RESIDUAL", residuals=self.residuals, true_residual=fnorm, bound=bound)
 
     def _raise(self, reason: int):
         tail = ", ".join(f"{r:.3e}" for r in self.residuals[-6:])
