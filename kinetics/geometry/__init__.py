@@ -17,6 +17,13 @@ builder                        device
 :func:`load`                   a user's .geo or .msh file with physical names
 =============================  =========================================================
 
+Before meshing: :func:`describe` checks a builder's parameters and returns a
+:class:`Layout` (region and facet names, dimension, axes, estimated cells) without gmsh;
+:func:`describe_file` reads the names of a .geo/.msh file without meshing.  Files and caches
+named by untrusted input (case files) are checked by :mod:`kinetics.geometry.safety`
+(:func:`check_geometry_path`, :func:`check_geo_script`, :func:`check_cache_dir`) and loaded
+with ``load(..., trusted=False)``.
+
 Naming: interfaces between meshed regions are ``"lower|upper"``; exterior faces are
 ``"<region>_<side>"`` (``xmin``, ``xmax``, ``ymin``, ``ymax``, ``bottom``, ``top``,
 ``sides``), with role names for contacts, probes, leads and the heavy-metal|insulator face
@@ -33,10 +40,13 @@ from kinetics.geometry.builders import film, pillar, stack
 from kinetics.geometry.checks import check_device, format_statistics, statistics
 from kinetics.geometry.devices import blocks, hall_bar, nonlocal_spin_valve
 from kinetics.geometry.layered_box import layered_box
-from kinetics.geometry.load import load
+from kinetics.geometry.layout import BUILDERS, Layout, describe
+from kinetics.geometry.load import describe_file, load
+from kinetics.geometry.safety import check_cache_dir, check_geo_script, check_geometry_path
 
 __all__ = ["stack", "film", "pillar", "hall_bar", "nonlocal_spin_valve", "blocks", "layered_box", "load",
-           "statistics", "format_statistics", "check_device", "gallery"]
+           "statistics", "format_statistics", "check_device", "gallery", "describe", "describe_file",
+           "Layout", "BUILDERS", "check_geometry_path", "check_geo_script", "check_cache_dir"]
 
 
 def __getattr__(name: str):

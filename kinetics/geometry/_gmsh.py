@@ -19,9 +19,14 @@ import itertools
 import json
 import os
 import pickle
+import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
+
+from kinetics.geometry.names import interface_name
 
 #: metres per gmsh model unit used by every builder
 NM = 1e-9
@@ -85,6 +90,57 @@ def gmsh_model(verbose: bool = False):
         finally:
             if own:
                 gmsh.finalize()
+
+
+def drain_parser(gmsh, attempts: int = 10000) -> None:
+    """Empty the .geo parser after a syntax error.
+
+    gmsh 4.13's lexer keeps the tokens it had read ahead of a syntax error, even across
+    ``finalize``/``initialize``, and feeds them to the next script it parses, which then
+    fails too (``line 0: syntax error ([)``).  Parsing a one-line valid script until it
+    succeeds consumes them (a few attempts; each takes microseconds).
+
+    Raises
+    ------
+    RuntimeError
+        If the parser is still not clean after ``attempts`` tries.
+    """
+    with tempfile.TemporaryDirectory(prefix="kinetics-gmsh-") as tmp:
+        script = Path(tmp) / "reset.geo"
+        script.write_text("kinetics_parser_reset = 1;\n")
+        for _ in range(attempts):
+            try:
+                gmsh.merge(str(script))
+                gmsh.parser.clear("kinetics_parser_reset")
+                return
+            except Exception:  # noqa: BLE001 - gmsh raises plain Exceptions
+                continue
+    raise RuntimeError("gmsh's .geo parser stays broken after a syntax error; restart Python")
+
+
+@contextlib.contextmanager
+def quiet_fds(active: bool = True):
+    """Send this process's stdout and stderr (file descriptors 1 and 2) to /dev/null.
+
+    For OpenCASCADE's readers, which print parse errors straight to the terminal,
+    bypassing ``General.Terminal``.
+    """
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
 
 
 def _portable(exc: BaseException | None) -> BaseException | None:
@@ -190,7 +246,7 @@ def classify_facets(gmsh, tdim: int, region_of: dict[int, str], order: list[str]
         neigh = [int(v) for v in up if int(v) in region_of]
         names = sorted({region_of[v] for v in neigh}, key=order.index)
         if len(names) == 2:
-            name = f"{names[0]}|{names[1]}"
+            name = interface_name(names[0], names[1])
         elif len(names) == 1 and len(neigh) == 1:
             bbox = gmsh.model.getBoundingBox(tdim - 1, f)
             vb = vol_box[neigh[0]]
@@ -208,12 +264,6 @@ def classify_facets(gmsh, tdim: int, region_of: dict[int, str], order: list[str]
         if name is not None:
             out.setdefault(name, []).append(int(f))
     return dict(sorted(out.items()))
-
-
-def default_namer(info) -> str:
-    """``"<region>_<side>"``; curved and non-extreme plane facets are ``"<region>_sides"``."""
-    side = info["side"]
-    return f"{info['region']}_{'sides' if side in ('curved', 'inner') else side}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -300,25 +350,75 @@ def cache_path(cache, builder: str, params: dict) -> Path | None:
 
 
 def _write_atomic(gmsh, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.msh")
+    """Write the model's mesh to ``path`` through a unique temporary file and ``os.replace``,
+    so that a concurrent reader sees the old file or the complete new one, never a part.
+    A cache that cannot be written only warns: the mesh was built."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.msh", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
         gmsh.write(str(tmp))
         os.replace(tmp, path)
+        tmp = None
+    except Exception as exc:  # noqa: BLE001 - a cache failure must not fail the build
+        warnings.warn(f"mesh cache {path} not written: {exc}", RuntimeWarning, stacklevel=3)
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def _complete_msh(path: Path) -> bool:
+    """A .msh written by gmsh starts with ``$MeshFormat`` and ends with a ``$End...`` line."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64).lstrip()
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - 256))
+            tail = f.read().rstrip().splitlines()
+    except OSError:
+        return False
+    return head.startswith(b"$MeshFormat") and bool(tail) and tail[-1].startswith(b"$End")
+
+
+def read_cache(session, path: Path, tdim: int, expected=None):
+    """(regions, boundaries) of a cached mesh merged into the session's model, or None.
+
+    None (and an empty model again) when the file is incomplete, unreadable, lacks
+    elements in a physical group, or its names differ from ``expected`` = (regions,
+    boundaries): the caller then rebuilds the mesh and overwrites the file.
+    """
+    gmsh = session.gmsh
+    if not _complete_msh(path):
+        return None
+    try:
+        gmsh.merge(str(path))
+        names = physical_names(gmsh, tdim)
+        if expected is not None and (sorted(names[0]) != sorted(expected[0]) or
+                                     sorted(names[1]) != sorted(expected[1])):
+            raise ValueError("names differ")
+        for dim, tag in gmsh.model.getPhysicalGroups():
+            if len(gmsh.model.mesh.getNodesForPhysicalGroup(dim, tag)[0]) == 0:
+                raise ValueError("empty group")
+        return names
+    except Exception:  # noqa: BLE001 - a damaged cache file: rebuild it
+        gmsh.model.remove()
+        gmsh.model.add(session.name)
+        return None
 
 
 # ---------------------------------------------------------------------------------------
 # gmsh model -> Device
 # ---------------------------------------------------------------------------------------
 def build_device(builder: str, params: dict, construct, *, tdim: int, axes: str, comm=None,
-                 cache=False, verbose: bool = False, length_unit: float = NM):
+                 cache=False, verbose: bool = False, length_unit: float = NM, expected=None):
     """Run ``construct(session)`` on rank 0 (geometry, physical groups, mesh) -> Device.
 
     With a cache directory, a mesh cached for the same ``builder`` and ``params`` is read
-    instead of built, and a new one is written there (rank 0, atomically).
+    instead of built (if it is complete and has the ``expected`` = (regions, boundaries)
+    names; else it is rebuilt), and a new one is written there (rank 0, atomically).
     """
     from dolfinx.io import gmshio
     from dolfinx.mesh import GhostMode, create_cell_partitioner
@@ -333,13 +433,10 @@ def build_device(builder: str, params: dict, construct, *, tdim: int, axes: str,
     with gmsh_model(verbose) if root else contextlib.nullcontext() as session:
         def work():
             gmsh = session.gmsh
-            if path is not None and path.exists():
-                try:
-                    gmsh.merge(str(path))
-                    return physical_names(gmsh, tdim)
-                except Exception:  # a damaged cache file: rebuild it
-                    gmsh.model.remove()
-                    gmsh.model.add(session.name)
+            if path is not None and path.is_file():
+                names = read_cache(session, path, tdim, expected)
+                if names is not None:
+                    return names
             construct(session)
             names = physical_names(gmsh, tdim)
             if path is not None:

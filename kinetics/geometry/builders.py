@@ -34,6 +34,13 @@ returns a :class:`~kinetics.device.Device` (``length_unit = 1e-9``) distributed 
 ``verbose``
     Let gmsh print to the terminal.
 
+Every length is checked before gmsh starts: a real number (not a bool or a string), finite,
+in [1e-12 m, 1 m]; counts are integers; ``h`` must not exceed the device; lists
+(layers, boxes, arm pairs) have at most 100 entries.  Each builder has
+a ``*_plan`` twin (same parameters, without ``comm``, ``cache``, ``verbose``) that does all
+of the checking and names the regions and facets without gmsh: :func:`kinetics.geometry.describe`
+uses it, and the builder meshes the plan.
+
 Facet naming scheme (all builders): an interface between two meshed regions is
 ``"<lower>|<upper>"``; an exterior face is ``"<region>_<side>"`` with side ``xmin``,
 ``xmax``, ``ymin``, ``ymax``, ``bottom`` (lowest z) or ``top``; curved and other side walls
@@ -43,13 +50,62 @@ heavy-metal|magnetic-insulator face).
 
 from __future__ import annotations
 
-from kinetics.geometry import _gmsh
-from kinetics.geometry.checks import (check_cells_across, check_grading, check_layers, check_name,
-                                      check_refine, check_thin_layers, check_volume_map, positive)
+import dataclasses
+import math
+from collections.abc import Callable
 
-__all__ = ["stack", "film", "pillar"]
+from kinetics.geometry import _gmsh, names
+from kinetics.geometry.checks import (check_cells_across, check_dim, check_grading, check_h,
+                                      check_layers, check_name, check_refine, check_thin_layers,
+                                      check_volume_map, estimate_cells, positive)
+
+__all__ = ["stack", "film", "pillar", "Plan", "stack_plan", "film_plan", "pillar_plan",
+           "extruded_plan"]
 
 NM = _gmsh.NM
+
+
+@dataclasses.dataclass
+class Plan:
+    """A checked builder call: what will be meshed and how everything will be named.
+
+    Attributes
+    ----------
+    builder:
+        Builder name (``"stack"``, ...).
+    params:
+        The checked parameters (the mesh cache key).
+    dim:
+        Mesh dimension (2 or 3; 1 for a 1D layered box).
+    axes:
+        Physical axes of the mesh coordinates (``"xyz"``, ``"xz"``, ...).
+    regions:
+        Region names, in the Device's order.
+    boundaries:
+        Facet names, in the Device's order.
+    cells:
+        Estimated number of cells (exact for :func:`~kinetics.geometry.layered_box`).
+    construct:
+        ``construct(session)`` builds the gmsh model and mesh on rank 0 (None without gmsh).
+    values:
+        Builder-specific checked values.
+    """
+
+    builder: str
+    params: dict
+    dim: int
+    axes: str
+    regions: list[str]
+    boundaries: list[str]
+    cells: float
+    construct: Callable | None = None
+    values: dict = dataclasses.field(default_factory=dict)
+
+    def build(self, comm=None, cache=False, verbose: bool = False):
+        """Mesh the plan with gmsh on rank 0 and distribute it -> Device."""
+        return _gmsh.build_device(self.builder, self.params, self.construct, tdim=self.dim,
+                                  axes=self.axes, comm=comm, cache=cache, verbose=verbose,
+                                  expected=(self.regions, self.boundaries))
 
 
 def _heights(n: int, grading: float) -> list[float]:
@@ -59,14 +115,45 @@ def _heights(n: int, grading: float) -> list[float]:
     return [float(v) for v in graded_nodes(np.arange(1, n + 1) / n, grading)]
 
 
-def extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: float,
-              refine: dict, cells: dict | None, comm, cache, verbose, axes: str,
-              grading: float = 0.0):
-    """Extrude the planform ``base(occ)`` (surfaces at z=0; in 2D curves at y=0) film by film.
+def extruded_plan(builder: str, params: dict, *, base, layers, namer, sides, dim: int,
+                  h: float, refine: dict, cells: dict | None, axes: str, area: float,
+                  extent: float, grading: float = 0.0) -> Plan:
+    """Plan the extrusion of the planform ``base(occ)`` film by film.
 
-    ``namer(info)`` names exterior facets (see :func:`_gmsh.classify_facets`).
+    ``base(occ)`` creates the planform (surfaces at z=0; in 2D curves at y=0), ``namer``
+    names exterior facets (see :mod:`kinetics.geometry.names`), ``sides`` lists the
+    planform's walls for the names (``[{"side": ..., "center": (x, y, z) nm}]``),
+    ``area`` is the planform area (m^2; m in 2D) and ``extent`` the device's largest
+    extent (m).
+
+    Raises
+    ------
+    ValueError
+        ``h`` larger than the device; refining toward a facet perpendicular to the stacking
+        axis with structured layers.
+    KeyError
+        ``refine`` names a facet the device will not have (the message lists them).
     """
     order = [n for n, _ in layers]
+    check_h(h, extent)
+    facets = names.extruded_facets(order, namer, sides)
+    for name in refine:
+        if name not in facets:
+            raise KeyError(f"refine: unknown facet name '{name}'; facets of this device: "
+                           f"{', '.join(facets)}")
+        if cells is not None and facets[name]:
+            raise ValueError(f"refine: '{name}' is perpendicular to the stacking axis; with "
+                             f"structured layers (cells_across) the spacing through the "
+                             f"thickness is set by cells_across, so refine only toward side "
+                             f"faces (or drop cells_across to grade an unstructured mesh)")
+    thickness = sum(t for _, t in layers)
+    if cells:
+        # planform cells x layers x (3 tetrahedra per prism in 3D, 2 triangles per quad in 2D)
+        planform = estimate_cells(area, h, dim - 1, refine, extent if dim == 3 else 1.0)
+        n_cells = planform * sum(cells.values()) * (3 if dim == 3 else 2)
+    else:
+        face = max(area, extent * thickness) if dim == 3 else extent
+        n_cells = estimate_cells(area * thickness, h, dim, refine, face)
     refine_nm = {k: (v[0] / NM, v[1] / NM) for k, v in refine.items()}
 
     def construct(session):
@@ -93,14 +180,14 @@ def extruded(builder: str, params: dict, *, base, layers, namer, dim: int, h: fl
         for _, v in gmsh.model.getEntities(dim):
             got.setdefault(region_of.get(v, f"(unexpected volume {v})"), []).append(v)
         check_volume_map(got, {name: n_base for name in order})
-        facets = _gmsh.classify_facets(gmsh, dim, region_of, order, namer)
+        found = _gmsh.classify_facets(gmsh, dim, region_of, order, namer)
         regions = {name: got[name] for name in order}
-        _gmsh.add_groups(gmsh, dim, regions, facets)
-        _gmsh.apply_sizes(session, dim, h / NM, refine_nm, facets, horizontal_ok=cells is None)
+        _gmsh.add_groups(gmsh, dim, regions, found)
+        _gmsh.apply_sizes(session, dim, h / NM, refine_nm, found, horizontal_ok=cells is None)
         gmsh.model.mesh.generate(dim)
 
-    return _gmsh.build_device(builder, params, construct, tdim=dim, axes=axes, comm=comm,
-                              cache=cache, verbose=verbose)
+    return Plan(builder, params, dim, axes, order, list(facets), n_cells, construct,
+                {"h": h, "refine": refine, "cells": cells})
 
 
 def _common(layers, refine, cells_across):
@@ -108,6 +195,62 @@ def _common(layers, refine, cells_across):
     refine = check_refine(refine)
     cells = check_cells_across(cells_across, [n for n, _ in layers])
     return layers, refine, cells
+
+
+def stack_plan(layers, size, *, substrate: str | None = None, h: float | None = None,
+               refine: dict | None = None, cells_across=None, grading: float = 0.0,
+               dim: int = 3) -> Plan:
+    """Check the arguments of :func:`stack` and name its regions and facets (no gmsh).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    ValueError, KeyError
+        As :func:`stack`.
+    """
+    dim = check_dim(dim)
+    layers, refine, cells = _common(layers, refine, cells_across)
+    if dim == 2 and not hasattr(size, "__len__"):
+        size = (size,)
+    if isinstance(size, (str, bytes, dict)):
+        raise ValueError(f"size must be (Lx, Ly) in metres (3D) or Lx (2D), got {size!r}")
+    try:
+        size = tuple(size)
+    except TypeError:
+        raise ValueError(f"size must be (Lx, Ly) in metres (3D) or Lx (2D), got {size!r}") from None
+    if len(size) != dim - 1:
+        raise ValueError(f"size must have {dim - 1} entries for dim={dim}, got {size!r}")
+    size = tuple(positive(f"size[{i}]", s) for i, s in enumerate(size))
+    if substrate is not None:
+        check_name("substrate", substrate)
+    lateral = min(size)
+    if h is None:
+        h = lateral / 10 if cells else min(min(t for _, t in layers), lateral / 4)
+    h = positive("h", h)
+    if cells is None:
+        check_thin_layers(layers, h, refine)
+    first = layers[0][0]
+    bottom = f"{first}|{substrate}" if substrate else f"{first}_bottom"
+    grading = check_grading(grading, cells)
+
+    def base(occ):
+        if dim == 3:
+            return [(2, occ.addRectangle(0, 0, 0, size[0] / NM, size[1] / NM))]
+        p0, p1 = occ.addPoint(0, 0, 0), occ.addPoint(size[0] / NM, 0, 0)
+        return [(1, occ.addLine(p0, p1))]
+
+    sides = names.side_names(dim)[:dim - 1]
+    params = {"layers": layers, "size": size, "substrate": substrate, "h": h, "refine": refine,
+              "cells": cells, "dim": dim, "grading": grading}
+    return extruded_plan("stack", params, base=base, layers=layers,
+                         namer=names.stack_namer(first, bottom),
+                         sides=[{"side": s, "center": (0.0, 0.0, 0.0)} for pair in sides for s in pair],
+                         dim=dim, h=h, refine=refine, cells=cells, axes="xyz" if dim == 3 else "xz",
+                         area=math.prod(size), extent=max(*size, sum(t for _, t in layers)),
+                         grading=grading)
 
 
 def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
@@ -147,57 +290,41 @@ def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
     Raises
     ------
     ValueError
-        Non-positive sizes or thicknesses, repeated layer names, bad ``refine`` or
-        ``cells_across`` values, a layer thinner than the minimum element size
+        Lengths that are not numbers (bools, strings), NaN, infinite, non-positive, above
+        1 m or below 1e-12 m; ``h`` larger than the device; repeated layer names, bad
+        ``refine`` or ``cells_across`` values, a layer thinner than the minimum element size
         (``min(h, refine h_min)``) in an unstructured mesh, refining toward a horizontal face
         with structured layers, ``dim`` not 2 or 3.
     KeyError
         ``refine`` names a facet the device does not have (the message lists them);
         ``cells_across`` dict not covering the layers.
     """
-    if dim not in (2, 3):
-        raise ValueError(f"dim must be 2 or 3, got {dim!r}")
-    layers, refine, cells = _common(layers, refine, cells_across)
-    if dim == 2 and isinstance(size, (int, float)):
-        size = (size,)
-    try:
-        size = tuple(size)
-    except TypeError:
-        raise ValueError(f"size must be (Lx, Ly) in metres (3D) or Lx (2D), got {size!r}") from None
-    if len(size) != dim - 1:
-        raise ValueError(f"size must have {dim - 1} entries for dim={dim}, got {size!r}")
-    size = tuple(positive(f"size[{i}]", s) for i, s in enumerate(size))
-    if substrate is not None:
-        check_name("substrate", substrate)
-    lateral = min(size)
-    if h is None:
-        h = lateral / 10 if cells else min(min(t for _, t in layers), lateral / 4)
-    h = positive("h", h)
-    if cells is None:
-        check_thin_layers(layers, h, refine)
-    first = layers[0][0]
-    bottom = f"{first}|{substrate}" if substrate else f"{first}_bottom"
-
-    def base(occ):
-        if dim == 3:
-            return [(2, occ.addRectangle(0, 0, 0, size[0] / NM, size[1] / NM))]
-        p0, p1 = occ.addPoint(0, 0, 0), occ.addPoint(size[0] / NM, 0, 0)
-        return [(1, occ.addLine(p0, p1))]
-
-    def namer(info):
-        if info["side"] == "bottom" and info["region"] == first:
-            return bottom
-        return _gmsh.default_namer(info)
-
-    params = {"layers": layers, "size": size, "substrate": substrate, "h": h, "refine": refine,
-              "cells": cells, "dim": dim, "grading": check_grading(grading, cells)}
-    return extruded("stack", params, base=base, layers=layers, namer=namer, dim=dim, h=h,
-                     refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
-                     axes="xyz" if dim == 3 else "xz", grading=grading)
+    return stack_plan(layers, size, substrate=substrate, h=h, refine=refine,
+                      cells_across=cells_across, grading=grading, dim=dim).build(comm, cache, verbose)
 
 
-def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "yig", **kwargs):
-    """A single film: ``stack([(name, thickness)], size, substrate=substrate, **kwargs)``.
+def film_plan(thickness: float, size, *, name: str = "pt", substrate: str | None = "yig",
+              h: float | None = None, refine: dict | None = None, cells_across=None,
+              grading: float = 0.0, dim: int = 3) -> Plan:
+    """Check the arguments of :func:`film` and name its regions and facets (no gmsh).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    ValueError, KeyError
+        As :func:`stack`.
+    """
+    return stack_plan([(name, thickness)], size, substrate=substrate, h=h, refine=refine,
+                      cells_across=cells_across, grading=grading, dim=dim)
+
+
+def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "yig",
+         h: float | None = None, refine: dict | None = None, cells_across=None,
+         grading: float = 0.0, dim: int = 3, comm=None, cache=False, verbose: bool = False):
+    """A single film: ``stack([(name, thickness)], size, substrate=substrate, ...)``.
 
     Parameters
     ----------
@@ -210,9 +337,8 @@ def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "y
     substrate:
         The bottom face is ``"<name>|<substrate>"`` (default ``"pt|yig"``); ``None`` gives
         ``"<name>_bottom"``.
-    **kwargs:
-        Passed to :func:`stack` (``h``, ``refine``, ``cells_across``, ``dim``, ``comm``,
-        ``cache``, ``verbose``).
+    h, refine, cells_across, grading, dim, comm, cache, verbose:
+        As for :func:`stack`.
 
     Returns
     -------
@@ -225,7 +351,53 @@ def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "y
     ValueError, KeyError
         As :func:`stack`.
     """
-    return stack([(name, thickness)], size, substrate=substrate, **kwargs)
+    return film_plan(thickness, size, name=name, substrate=substrate, h=h, refine=refine,
+                     cells_across=cells_across, grading=grading, dim=dim).build(comm, cache, verbose)
+
+
+def pillar_plan(layers, semi_axes, *, h: float | None = None, refine: dict | None = None,
+                cells_across=None, grading: float = 0.0) -> Plan:
+    """Check the arguments of :func:`pillar` and name its regions and facets (no gmsh).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    ValueError, KeyError
+        As :func:`pillar`.
+    """
+    layers, refine, cells = _common(layers, refine, cells_across)
+    if not hasattr(semi_axes, "__len__") or isinstance(semi_axes, (str, bytes, dict)):
+        semi_axes = (semi_axes, semi_axes)
+    try:
+        a, b = semi_axes
+    except (TypeError, ValueError):
+        raise ValueError(f"semi_axes must be (a, b) in metres or one radius, got {semi_axes!r}") from None
+    a, b = positive("semi_axes[0]", a), positive("semi_axes[1]", b)
+    if h is None:
+        h = min(a, b) / 4 if cells else min(min(t for _, t in layers), min(a, b) / 4)
+    h = positive("h", h)
+    if cells is None:
+        check_thin_layers(layers, h, refine)
+    first, last = layers[0][0], layers[-1][0]
+    grading = check_grading(grading, cells)
+
+    def base(occ):
+        if a >= b:
+            return [(2, occ.addDisk(0, 0, 0, a / NM, b / NM))]
+        disk = occ.addDisk(0, 0, 0, b / NM, a / NM)  # OCC wants the major axis along x
+        occ.rotate([(2, disk)], 0, 0, 0, 0, 0, 1, math.pi / 2)
+        return [(2, disk)]
+
+    params = {"layers": layers, "semi_axes": (a, b), "h": h, "refine": refine, "cells": cells,
+              "grading": grading}
+    return extruded_plan("pillar", params, base=base, layers=layers,
+                         namer=names.pillar_namer(first, last),
+                         sides=[{"side": "curved", "center": (a / NM, 0.0, 0.0)}], dim=3, h=h,
+                         refine=refine, cells=cells, axes="xyz", area=math.pi * a * b,
+                         extent=max(2 * a, 2 * b, sum(t for _, t in layers)), grading=grading)
 
 
 def pillar(layers, semi_axes, *, h: float | None = None, refine: dict | None = None,
@@ -261,38 +433,5 @@ def pillar(layers, semi_axes, *, h: float | None = None, refine: dict | None = N
     ValueError, KeyError
         As :func:`stack`; also for non-positive semi-axes.
     """
-    layers, refine, cells = _common(layers, refine, cells_across)
-    if isinstance(semi_axes, (int, float)):
-        semi_axes = (semi_axes, semi_axes)
-    try:
-        a, b = semi_axes
-    except (TypeError, ValueError):
-        raise ValueError(f"semi_axes must be (a, b) in metres or one radius, got {semi_axes!r}") from None
-    a, b = positive("semi_axes[0]", a), positive("semi_axes[1]", b)
-    if h is None:
-        h = min(a, b) / 4 if cells else min(min(t for _, t in layers), min(a, b) / 4)
-    h = positive("h", h)
-    if cells is None:
-        check_thin_layers(layers, h, refine)
-    first, last = layers[0][0], layers[-1][0]
-
-    def base(occ):
-        import math
-        if a >= b:
-            return [(2, occ.addDisk(0, 0, 0, a / NM, b / NM))]
-        disk = occ.addDisk(0, 0, 0, b / NM, a / NM)  # OCC wants the major axis along x
-        occ.rotate([(2, disk)], 0, 0, 0, 0, 0, 1, math.pi / 2)
-        return [(2, disk)]
-
-    def namer(info):
-        if info["side"] == "bottom" and info["region"] == first:
-            return "bottom_lead"
-        if info["side"] == "top" and info["region"] == last:
-            return "top_lead"
-        return f"{info['region']}_sides"
-
-    params = {"layers": layers, "semi_axes": (a, b), "h": h, "refine": refine, "cells": cells,
-              "grading": check_grading(grading, cells)}
-    return extruded("pillar", params, base=base, layers=layers, namer=namer, dim=3, h=h,
-                     refine=refine, cells=cells, comm=comm, cache=cache, verbose=verbose,
-                     axes="xyz", grading=grading)
+    return pillar_plan(layers, semi_axes, h=h, refine=refine, cells_across=cells_across,
+                       grading=grading).build(comm, cache, verbose)

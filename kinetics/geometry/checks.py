@@ -20,18 +20,106 @@ __all__ = ["check_device", "statistics", "format_statistics"]
 # ---------------------------------------------------------------------------------------
 # input checks (pure Python: run identically on every rank, before any gmsh work)
 # ---------------------------------------------------------------------------------------
-def positive(what: str, value) -> float:
-    """``float(value)`` if finite and > 0, else ValueError naming ``what``."""
+#: accepted lengths in metres (with the gmsh builders' nm model units: 1e-3 to 1e9 units)
+LENGTH_MIN, LENGTH_MAX = 1e-12, 1.0
+#: most structured layers through one film
+MAX_CELLS_ACROSS = 10000
+#: most layers, boxes or arm pairs of one device (naming blocks is polynomial in the count)
+MAX_ITEMS = 100
+
+
+def check_count(what: str, items) -> None:
+    """At most :data:`MAX_ITEMS` entries in ``items`` (ValueError naming ``what``)."""
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"{what} has {len(items)} entries, more than the limit of {MAX_ITEMS}")
+
+
+def _real(what: str, value, kind: str) -> float:
+    """``float(value)`` for a Python/numpy real number; ValueError for bools, strings, None."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None or \
+            isinstance(value, (complex, np.complexfloating)) or \
+            (isinstance(value, np.ndarray) and value.ndim > 0):
+        raise ValueError(f"{what} must be {kind}, got {value!r}")
     try:
-        v = float(value)
+        return float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a positive length in metres, got {value!r}") from None
+        raise ValueError(f"{what} must be {kind}, got {value!r}") from None
+
+
+def positive(what: str, value, lo: float = LENGTH_MIN, hi: float = LENGTH_MAX,
+             unit: str = "m") -> float:
+    """A length: ``float(value)`` if it is a real number in [``lo``, ``hi``] (metres).
+
+    Raises
+    ------
+    ValueError
+        Naming ``what``: for bools (``h = true`` is not 1 m), strings and other non-numbers,
+        NaN, ±inf, values <= 0, values above ``hi`` (1 m: "lengths are in metres") and
+        below ``lo`` (1e-12 m).
+    """
+    v = _real(what, value, "a positive length in metres")
     if not (math.isfinite(v) and v > 0):
         raise ValueError(f"{what} must be a positive length in metres, got {value!r}")
-    if v > 1.0:
-        raise ValueError(f"{what} = {v} m is larger than a metre: lengths are in metres "
-                         f"(write 5e-9 for 5 nm)")
+    if v > hi:
+        raise ValueError(f"{what} = {v:g} {unit} is larger than {hi:g} {unit}: lengths are in "
+                         f"metres (write 5e-9 for 5 nm)")
+    if v < lo:
+        raise ValueError(f"{what} = {v:g} {unit} is smaller than {lo:g} {unit} (lengths are in "
+                         f"metres: write 5e-9 for 5 nm)")
     return v
+
+
+def coordinate(what: str, value, limit: float = LENGTH_MAX) -> float:
+    """A finite coordinate (m) with ``|value| <= limit``; ValueError naming ``what`` else."""
+    v = _real(what, value, "a coordinate in metres (a number)")
+    if not math.isfinite(v) or abs(v) > limit:
+        raise ValueError(f"{what} must be a finite coordinate in metres with |value| <= "
+                         f"{limit:g}, got {value!r}")
+    return v
+
+
+def integer(what: str, value, lo: int | None = None, hi: int | None = None) -> int:
+    """An integer (not a bool, not 2.0) in [lo, hi]; ValueError naming ``what`` else."""
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or (lo is not None and value < lo) or (hi is not None and value > hi):
+        rng = (f" >= {lo}" if lo is not None else "") + \
+            (" and" if lo is not None and hi is not None else "") + \
+            (f" <= {hi}" if hi is not None else "")
+        raise ValueError(f"{what} must be an integer{rng}, got {value!r}")
+    return int(value)
+
+
+def check_dim(dim) -> int:
+    """``dim`` 2 or 3 (an integer)."""
+    if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)) or dim not in (2, 3):
+        raise ValueError(f"dim must be 2 or 3, got {dim!r}")
+    return int(dim)
+
+
+def check_h(h: float, extent: float) -> float:
+    """The element size must not exceed the device's largest extent (both in metres)."""
+    if h > extent * (1 + 1e-9):
+        raise ValueError(f"h = {h:g} m is larger than the device (its largest extent is "
+                         f"{extent:g} m): give an element size smaller than the device")
+    return h
+
+
+#: cells per h^d of an unstructured simplex mesh with maximum size h (a rough count)
+_CELLS_PER_H = {1: 1.0, 2: 2.5, 3: 6.0}
+
+
+def estimate_cells(volume: float, h: float, dim: int, refine=None, area: float = 0.0) -> float:
+    """Rough cell count of an unstructured simplex mesh (for the cell budget).
+
+    ``volume`` (m^dim), ``h`` (m); ``refine`` ``{name: (h_min, distance)}`` adds the cells
+    of a layer of ``area`` (m^(dim-1), the device's largest face) and thickness
+    ``distance + h_min`` at size ``h_min`` (at most the whole volume at that size).
+    """
+    k = _CELLS_PER_H[dim]
+    cells = k * volume / h ** dim
+    for h_min, dist in (refine or {}).values():
+        cells += k * min(volume, area * (dist + h_min)) / h_min ** dim
+    return cells
 
 
 def check_name(what: str, name) -> str:
@@ -50,6 +138,7 @@ def check_layers(layers) -> list[tuple[str, float]]:
         raise ValueError(f"layers must be a list of (name, thickness_m) pairs, got {layers!r}") from None
     if not out:
         raise ValueError("layers is empty: give at least one (name, thickness_m) pair")
+    check_count("layers", out)
     names = [check_name("layer name", n) for n, _ in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -75,7 +164,11 @@ def check_refine(refine) -> dict[str, tuple[float, float]]:
 
 
 def check_cells_across(cells_across, names: Sequence[str]) -> dict[str, int] | None:
-    """``None`` (unstructured), an int for every layer, or ``{layer: int}`` covering all layers."""
+    """``None`` (unstructured), an int for every layer, or ``{layer: int}`` covering all layers.
+
+    Counts are integers in [1, 10000] (ValueError); a dict missing a layer or naming an
+    unknown one raises KeyError.
+    """
     if cells_across is None:
         return None
     if isinstance(cells_across, dict):
@@ -87,15 +180,13 @@ def check_cells_across(cells_across, names: Sequence[str]) -> dict[str, int] | N
         counts = {n: cells_across[n] for n in names}
     else:
         counts = {n: cells_across for n in names}
-    for n, c in counts.items():
-        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1:
-            raise ValueError(f"cells_across for layer '{n}' must be an integer >= 1, got {c!r}")
-    return {n: int(c) for n, c in counts.items()}
+    return {n: integer(f"cells_across for layer '{n}'", c, 1, MAX_CELLS_ACROSS)
+            for n, c in counts.items()}
 
 
 def check_grading(grading, cells) -> float:
     """``grading`` in [0, 1); non-zero only together with structured layers (``cells_across``)."""
-    g = float(grading)
+    g = _real("grading", grading, "a number in [0, 1)")
     if not 0.0 <= g < 1.0:
         raise ValueError(f"grading must be in [0, 1) (0: uniform layers), got {grading!r}")
     if g and cells is None:
