@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from kinetics import validation
+
 __all__ = ["Device"]
 
 
@@ -46,7 +48,12 @@ class Device:
     ------
     ValueError
         If ``axes`` does not match the mesh's geometric dimension or repeats an axis, if
-        ``length_unit`` is not positive, or if region/boundary tags are not integers.
+        ``length_unit`` is not positive and finite or outside [1e-30, 1e30] m
+        (:class:`kinetics.validation.ValidationError`), or if region/boundary names are
+        empty or their tags are not integers.
+    TypeError
+        For a length_unit that is not a number, names that are not strings, or regions
+        and boundaries that are not mappings.
     """
 
     mesh: object
@@ -64,10 +71,11 @@ class Device:
         if len(self.axes) != gdim or len(set(self.axes)) != gdim or set(self.axes) - set("xyz"):
             raise ValueError(f"axes={self.axes!r} must name {gdim} distinct axes out of 'xyz' "
                              f"for a mesh of geometric dimension {gdim}")
-        if not self.length_unit > 0:
-            raise ValueError(f"length_unit must be positive (metres per mesh unit), got {self.length_unit}")
-        self.regions = {str(k): int(v) for k, v in self.regions.items()}
-        self.boundaries = {str(k): int(v) for k, v in self.boundaries.items()}
+        self.length_unit = validation.positive("Device", "length_unit", self.length_unit,
+                                               kind="a number (metres per mesh unit)",
+                                               limit=validation.SI_LIMIT)
+        self.regions = _tags("regions", self.regions)
+        self.boundaries = _tags("boundaries", self.boundaries)
 
     # -- names ---------------------------------------------------------------------------
     @property
@@ -160,3 +168,20 @@ class Device:
         for name in self.boundaries:
             out["boundaries"][name] = {"facets": self.facet_count(name), "area": self.area(name)}
         return out
+
+
+def _tags(name: str, table) -> dict[str, int]:
+    """``table`` (name -> tag) with string names and integer tags.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a mapping or a name is not a string.
+    kinetics.validation.ValidationError
+        For an empty name or a tag that is not an integer.
+    """
+    if not hasattr(table, "items"):
+        raise TypeError(f"Device: {name} must be a mapping name -> tag, got {type(table).__name__}")
+    return {validation.text("Device", f"{name} name", k): validation.integer("Device",
+                                                                             f"{name}[{k!r}]", v)
+            for k, v in table.items()}

@@ -36,7 +36,15 @@ import numpy as np
 from kinetics import validation
 
 __all__ = ["Material", "InterfaceParameters", "LIBRARY", "INTERFACES", "get", "interface",
-           "kappa_from_lifshits_dyakonov"]
+           "kappa_from_lifshits_dyakonov", "check_conductances", "SI_LIMIT", "ANGLE_LIMIT"]
+
+#: σ (S/m), λ_sf (m) and every entry of the gauge field (1/m) lie in [1e-30, 1e30]
+#: (:data:`kinetics.validation.SI_LIMIT`; the gauge field only in magnitude) and so do the
+#: interface conductances (Ω⁻¹m⁻², zero allowed)
+SI_LIMIT = validation.SI_LIMIT
+#: bound on |θ_SH| and |κ|: the largest reported spin Hall angles (topological insulators)
+#: are of order 10; 100 leaves room and keeps the coefficients of the weak form O(1)
+ANGLE_LIMIT = 100.0
 
 
 def _is_expression(value: Any) -> bool:
@@ -74,12 +82,17 @@ class Material:
     source:
         Literature source of the numbers.
 
+    Limits: σ and λ_sf in [1e-30, 1e30] (:data:`SI_LIMIT`; λ_sf may also be +inf),
+    |θ_SH| and |κ| <= :data:`ANGLE_LIMIT`, |A[i, b]| <= 1e30 1/m.
+
     Raises
     ------
-    ValueError
-        For non-positive σ or λ_sf, non-finite numbers, or a gauge field that is not 3x3.
+    kinetics.validation.ValidationError
+        (a ValueError) For non-positive σ or λ_sf, non-finite numbers, numbers beyond the
+        limits, an empty name, or a gauge field that is not a finite 3x3 array.
     TypeError
-        For parameters that are neither numbers nor callables.
+        For parameters that are neither numbers nor callables (strings and bools too), a
+        name or source that is not a string.
     """
 
     name: str
@@ -91,25 +104,25 @@ class Material:
     source: str = ""
 
     def __post_init__(self):
-        owner = f"material '{self.name}'"
-        for field, positive in (("sigma", True), ("lambda_sf", True),
-                                ("theta_sh", False), ("kappa", False)):
+        owner = f"material '{validation.text('Material', 'name', self.name)}'"
+        if not isinstance(self.source, str):
+            raise TypeError(f"{owner}: source must be a string, got {self.source!r}")
+        for field, check in (("sigma", "positive"), ("lambda_sf", "positive"),
+                             ("theta_sh", "angle"), ("kappa", "angle")):
             value = getattr(self, field)
-            if not _is_expression(value):
-                if positive:
-                    value = validation.positive(owner, field, value, kind=_NUMBER,
-                                                allow_inf=field == "lambda_sf")
-                else:
-                    value = validation.finite(owner, field, value, kind=_NUMBER)
-                object.__setattr__(self, field, value)
+            if _is_expression(value):
+                continue
+            if check == "positive":
+                value = validation.positive(owner, field, value, kind=_NUMBER, limit=SI_LIMIT,
+                                            allow_inf=field == "lambda_sf")
+            else:
+                value = validation.finite(owner, field, value, kind=_NUMBER, limit=ANGLE_LIMIT)
+            object.__setattr__(self, field, value)
         A = self.gauge_field
         if A is not None and not _is_expression(A):
-            arr = np.asarray(A, dtype=float)
-            if arr.shape != (3, 3):
-                raise ValueError(f"{owner}: gauge_field must have shape (3, 3) = "
-                                 f"(spatial direction i, spin component b), got shape {arr.shape}")
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"{owner}: gauge_field has non-finite entries")
+            arr = validation.array(owner, "gauge_field", A, (3, 3), limit=SI_LIMIT,
+                                   what="a finite (3, 3) array A[i, b] (spatial direction i, "
+                                        "spin component b, 1/m)")
             arr.setflags(write=False)
             object.__setattr__(self, "gauge_field", arr)
 
@@ -162,7 +175,8 @@ def kappa_from_lifshits_dyakonov(kappa_ld: float) -> float:
     float
         κ in the convention of :class:`Material` (= −κ_LD).
     """
-    return -float(kappa_ld)
+    return -validation.finite("kappa_from_lifshits_dyakonov", "kappa_ld", kappa_ld,
+                              limit=ANGLE_LIMIT)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,13 +203,48 @@ class InterfaceParameters:
     source: str = ""
 
     def __post_init__(self):
-        owner = f"interface '{self.name}'"
-        for f in ("G_r", "G_i", "G_s"):
-            object.__setattr__(self, f, validation.finite(owner, f, getattr(self, f),
-                                                          kind=_NUMBER))
-        if self.G_r < 0 or self.G_s < 0:
-            raise ValueError(f"{owner}: G_r and G_s must be >= 0 (absorption), "
-                             f"got G_r={self.G_r:g}, G_s={self.G_s:g}")
+        owner = f"interface '{validation.text('InterfaceParameters', 'name', self.name)}'"
+        if not isinstance(self.source, str):
+            raise TypeError(f"{owner}: source must be a string, got {self.source!r}")
+        G = check_conductances(owner, self.G_r, self.G_i, self.G_s)
+        for f, v in zip(("G_r", "G_i", "G_s"), G):
+            object.__setattr__(self, f, v)
+
+
+def check_conductances(owner: str, G_r, G_i, G_s) -> tuple[float, float, float]:
+    """The conductances of an HM|FI interface (Ω⁻¹m⁻²) as floats.
+
+    Sign rules (positive = absorption, docs/design.md §3): G_r >= 0 (the mixing
+    conductance's real part is the dissipative transverse absorption) and G_s >= 0 (a spin
+    sink); G_i, the reactive part, has either sign.  All finite with magnitude at most
+    :data:`SI_LIMIT`.
+
+    Returns
+    -------
+    (G_r, G_i, G_s)
+
+    Raises
+    ------
+    TypeError
+        For a value that is not a number.
+    kinetics.validation.ValidationError
+        ``"{owner}: G_r must be >= 0 and finite, got -1; G_r and G_s must be >= 0
+        (positive = absorption)"``, or for non-finite or too large values.
+    """
+    kind = "a number (1/(Ohm m^2))"
+    out = {}
+    for name, value in (("G_r", G_r), ("G_s", G_s)):
+        try:
+            out[name] = validation.nonnegative(owner, name, value, kind=kind, limit=SI_LIMIT)
+        except validation.ValidationError as exc:
+            if not exc.actual.startswith("-") or exc.actual == "-inf":
+                raise
+            raise validation.ValidationError(
+                owner, name, exc.requirement, exc.actual,
+                "G_r and G_s must be >= 0 (positive = absorption); only G_i may be "
+                "negative") from None
+    out["G_i"] = validation.finite(owner, "G_i", G_i, kind=kind, limit=SI_LIMIT)
+    return out["G_r"], out["G_i"], out["G_s"]
 
 
 #: Bulk parameter sets (room temperature, thin films).  Override with ``get(name, **kw)``.
@@ -235,6 +284,7 @@ INTERFACES: dict[str, InterfaceParameters] = {p.name: p for p in (
 
 
 def _lookup(table: dict, kind: str, name: str):
+    validation.text(kind, "name", name)
     if name in table:
         return table[name]
     lower = {k.lower(): k for k in table}
@@ -250,6 +300,9 @@ def get(name: str, **overrides) -> Material:
     ------
     KeyError
         For an unknown name; the message lists the known materials.
+    TypeError
+        For a name that is not a string, or an unknown override (the message lists the
+        valid ones).
     """
     return _lookup(LIBRARY, "material", name).with_(**overrides) if overrides else \
         _lookup(LIBRARY, "material", name)
@@ -262,6 +315,16 @@ def interface(name: str, **overrides) -> InterfaceParameters:
     ------
     KeyError
         For an unknown name; the message lists the known interfaces.
+    TypeError
+        For a name that is not a string, or an unknown override (the message lists the
+        valid ones).
     """
     p = _lookup(INTERFACES, "interface", name)
-    return dataclasses.replace(p, **overrides) if overrides else p
+    if not overrides:
+        return p
+    valid = {f.name for f in dataclasses.fields(p)}
+    unknown = set(overrides) - valid
+    if unknown:
+        raise TypeError(f"interface '{p.name}': unknown parameter(s) {sorted(unknown)}; "
+                        f"valid: {sorted(valid)}")
+    return dataclasses.replace(p, **overrides)

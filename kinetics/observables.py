@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from kinetics import units
+from kinetics import units, validation
 from kinetics.physics import boundaries as bc
 from kinetics.physics.spin_charge import interface_spin_outflow
 
@@ -93,21 +93,49 @@ def contact_spin_current(sol, name: str) -> np.ndarray:
 
 
 def average_potential(sol, name: str) -> float:
-    """Area-averaged potential V on facets ``name`` (V): the reading of a floating probe."""
+    """Area-averaged potential V on facets ``name`` (V): the reading of a floating probe.
+
+    Raises
+    ------
+    KeyError
+        For an unknown facet name (the message lists the boundaries).
+    ValueError
+        For facets that are not on the outer boundary (zero exterior area).
+    """
     problem = sol.problem
-    ds = problem.ds(problem.device.boundary_tag(name))
-    return _assemble(sol.V * ds) / _assemble(problem.constant(1.0) * ds)
+    ds = problem.ds(problem.device.boundary_tag(validation.text("average_potential", "name",
+                                                                name)))
+    area = _assemble(problem.constant(1.0) * ds)
+    if area == 0:
+        raise ValueError(f"average_potential: '{name}' has no exterior facets (zero area); "
+                         f"give a boundary of the device")
+    return _assemble(sol.V * ds) / area
 
 
 def resistance(sol, current_contact: str, plus: str, minus: str) -> float:
     """(V_plus − V_minus) / I with I the current into ``current_contact`` (Ω).
 
     Two-terminal: plus/minus are the contacts; four-terminal or Hall: floating probes.
+
+    Raises
+    ------
+    ValueError
+        If no current flows through ``current_contact`` (I = 0, e.g. every contact at the
+        same potential and no source) or I is not finite: the resistance is undefined.
+        The message gives the contact potentials.
+    KeyError, ValueError
+        For names that are not conditions or contacts of the problem
+        (:func:`contact_current`, :func:`average_potential`).
     """
     I = contact_current(sol, current_contact)
-    if I == 0:
-        raise ZeroDivisionError(f"no current flows through '{current_contact}'")
-    return (average_potential(sol, plus) - average_potential(sol, minus)) / I
+    V_plus, V_minus = average_potential(sol, plus), average_potential(sol, minus)
+    if I == 0 or not np.isfinite(I):
+        contacts = {c.name: c.V for c in sol.problem.boundaries if isinstance(c, bc.Contact)}
+        raise ValueError(
+            f"resistance: no current flows through '{current_contact}' (I = {I:g} A), so "
+            f"(V_plus - V_minus)/I is undefined; contact potentials (V): {contacts}.  Give the "
+            f"contacts different potentials or use a CurrentContact")
+    return (V_plus - V_minus) / I
 
 
 def spin_current_through(sol, name: str, region: str | None = None) -> np.ndarray:
@@ -190,21 +218,40 @@ def interface_torque(sol, name: str, current_density, normal) -> dict:
     -------
     dict with ``tau_DL``, ``tau_FL`` (J/m²), ``xi_DL``, ``xi_FL`` (dimensionless),
     ``polarization`` σ̂ and ``torque_density`` (3,) J/m².  The interface must have a uniform m.
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        (a ValueError) For a current density that is not a finite non-zero 3-vector, a
+        normal that is not a finite non-zero 3-vector, or a current parallel to the normal
+        (no spin Hall polarization σ̂ = ĵ×n̂).
+    ValueError
+        For an interface with a non-uniform m.
+    KeyError
+        For a name that is not a magnetic interface of the problem.
     """
+    owner = "interface_torque"
+    j = validation.vector3(owner, "current_density", current_density)
+    n = validation.direction(owner, "normal", normal)
+    jc = float(np.linalg.norm(j))
+    if jc == 0:
+        raise validation.ValidationError(owner, "current_density", "a non-zero 3-vector (A/m^2)",
+                                         repr(current_density))
+    sigma_hat = np.cross(j / jc, n)
+    if np.linalg.norm(sigma_hat) < 1e-12:
+        raise validation.ValidationError(
+            owner, "current_density", "not parallel to the normal (σ = j x n defines the "
+            "polarization)", f"{current_density!r} with normal {normal!r}")
+    sigma_hat /= np.linalg.norm(sigma_hat)
     problem = sol.problem
     m = problem.magnetic_interface(name).uniform_m_tilde()
     if m is None:
         raise ValueError(f"interface '{name}': torque decomposition needs a uniform m")
-    j = np.asarray(current_density, dtype=float)
-    n = np.asarray(normal, dtype=float) / np.linalg.norm(normal)
-    sigma_hat = np.cross(j, n)
-    sigma_hat /= np.linalg.norm(sigma_hat)
     e_dl = np.cross(m, np.cross(sigma_hat, m))
     e_fl = np.cross(sigma_hat, m)
     absorbed = interface_absorption(sol, name)
     tau = absorbed["torque_density"]
     tau_dl, tau_fl = float(tau @ e_dl), float(tau @ e_fl)
-    jc = float(np.linalg.norm(j))
     return {"tau_DL": tau_dl, "tau_FL": tau_fl, "xi_DL": tau_dl / units.HBAR_OVER_2E / jc,
             "xi_FL": tau_fl / units.HBAR_OVER_2E / jc, "polarization": sigma_hat,
             "torque_density": tau}
@@ -239,20 +286,29 @@ def region_average(sol, quantity: str, region: str | None = None) -> np.ndarray 
 def line_profile(sol, points, quantity: str = "mu_s") -> np.ndarray:
     """Values of ``"V"`` or ``"mu_s"`` at points (N, 3) in metres, gathered on every rank.
 
+    Coordinates along axes that the mesh does not span (``Device.axes``) are ignored.
+
     Returns
     -------
-    numpy.ndarray, shape (N,) for V or (N, 3) for μ_s; NaN where a point is outside the mesh.
+    numpy.ndarray, shape (N,) for V or (N, 3) for μ_s.
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        (a ValueError) For a quantity other than ``"V"`` and ``"mu_s"``, points that are
+        not a finite (N, 3) array (N >= 1), and points outside the mesh: the message gives
+        the number of such points, the first five and the mesh's bounding box.  Point
+        location is collective: every rank takes the same decision and raises together.
     """
-    from dolfinx import geometry
-    problem = sol.problem
-    dev = problem.device
-    pts = np.asarray(points, dtype=float) / problem.scaling.length
-    pts_mesh = np.zeros((len(pts), 3))
-    for k, a in enumerate(dev.axes):
-        pts_mesh[:, k] = pts[:, "xyz".index(a)]
-    tree = geometry.bb_tree(dev.mesh, dev.dim)
-    cand = geometry.compute_collisions_points(tree, pts_mesh)
-    cells = geometry.compute_colliding_cells(dev.mesh, cand, pts_mesh)
+    owner = "line_profile"
+    validation.choice(owner, "quantity", quantity, ("V", "mu_s"))
+    pts = validation.array(owner, "points", points, (None, 3),
+                           what="a finite array of points (N, 3) in metres")
+    if len(pts) == 0:
+        raise validation.ValidationError(owner, "points", "at least one point (N, 3)",
+                                         "an empty array")
+    dev = sol.problem.device
+    pts_mesh, cells = locate_points(dev, pts, owner)
     ncomp = 1 if quantity == "V" else 3
     out = np.full((len(pts), ncomp), np.nan)
     for i in range(len(pts)):
@@ -266,6 +322,61 @@ def line_profile(sol, points, quantity: str = "mu_s") -> np.ndarray:
         mask = np.isnan(result[:, 0]) & ~np.isnan(g[:, 0])
         result[mask] = g[mask]
     return result[:, 0] if quantity == "V" else result
+
+
+def locate_points(device, points, owner: str = "points", name: str = "points"):
+    """The cells (on this rank) holding each point; every point must lie in the mesh.
+
+    Parameters
+    ----------
+    device:
+        :class:`kinetics.device.Device`.
+    points:
+        Array (N, 3) in metres (finite; checked by the caller).  Coordinates along axes the
+        mesh does not span (``Device.axes``) are ignored.
+    owner, name:
+        For the message (function or case key, and parameter).
+
+    Returns
+    -------
+    (points in mesh units (N, 3), dolfinx adjacency list of the colliding local cells)
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        On every rank together (the decision is an allreduce), for points outside the mesh:
+        the message gives their number, the first five and the mesh's bounding box.
+    """
+    from dolfinx import geometry
+    from mpi4py import MPI
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    pts_mesh = np.zeros((len(pts), 3))
+    for k, a in enumerate(device.axes):
+        pts_mesh[:, k] = pts[:, "xyz".index(a)] / device.length_unit
+    tree = geometry.bb_tree(device.mesh, device.dim)
+    cand = geometry.compute_collisions_points(tree, pts_mesh)
+    cells = geometry.compute_colliding_cells(device.mesh, cand, pts_mesh)
+    found = np.array([1 if len(cells.links(i)) else 0 for i in range(len(pts))], dtype=np.int64)
+    found = device.comm.allreduce(found, op=MPI.SUM)
+    outside = np.flatnonzero(found == 0)
+    if len(outside):
+        raise validation.ValidationError(
+            owner, name, "inside the mesh",
+            f"{len(outside)} of {len(pts)} points outside, e.g. "
+            + ", ".join(f"#{i} {tuple(float(f'{c:.6g}') for c in pts[i])}" for i in outside[:5]),
+            f"the mesh spans {_bounding_box(device)} m")
+    return pts_mesh, cells
+
+
+def _bounding_box(dev) -> str:
+    """The device's bounding box in metres over all ranks, as text (collective)."""
+    x = dev.mesh.geometry.x[:, :len(dev.axes)] * dev.length_unit
+    n = len(dev.axes)
+    ext = dev.comm.allgather((x.min(axis=0), x.max(axis=0)) if len(x) else
+                             (np.full(n, np.inf), np.full(n, -np.inf)))
+    lo = np.min([e[0] for e in ext], axis=0)
+    hi = np.max([e[1] for e in ext], axis=0)
+    return ", ".join(f"{a} in [{lo[k]:.6g}, {hi[k]:.6g}]" for k, a in enumerate(dev.axes))
 
 
 def angular_scan(problem, interface: str, directions: Sequence, measure: Callable,
@@ -303,15 +414,31 @@ def fit_smr(directions, rho_long, rho_trans=None) -> dict:
     given), ``delta_rho_1_trans`` (the m_x m_y amplitude of ρ_trans, equal to Δρ₁ in theory),
     ``rho_trans_offset`` (b: an m-independent offset, e.g. from misaligned Hall probes),
     and the fit residuals.
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        (a ValueError) For directions that are not a finite (N, 3) array with N >= 1, or
+        resistivities that are not N finite numbers.
     """
-    m = np.asarray(directions, dtype=float)
+    owner = "fit_smr"
+    m = validation.array(owner, "directions", directions, (None, 3),
+                         what="a finite array of unit vectors (N, 3)")
+    n = len(m)
+    if n < 1:
+        raise validation.ValidationError(owner, "directions", "at least one direction (N, 3)",
+                                         "an empty array")
+    rho_long = validation.array(owner, "rho_long", rho_long, (n,),
+                                what="one finite resistivity per direction")
     A = np.column_stack([np.ones(len(m)), 1 - m[:, 1] ** 2])
-    coef, res, *_ = np.linalg.lstsq(A, np.asarray(rho_long, dtype=float), rcond=None)
+    coef, res, *_ = np.linalg.lstsq(A, rho_long, rcond=None)
     out = {"rho_0": float(coef[0]), "delta_rho_1": float(coef[1]),
            "residual_long": float(np.sqrt(res[0])) if len(res) else 0.0}
     if rho_trans is not None:
         B = np.column_stack([np.ones(len(m)), m[:, 0] * m[:, 1], m[:, 2]])
-        c2, res2, *_ = np.linalg.lstsq(B, np.asarray(rho_trans, dtype=float), rcond=None)
+        rho_trans = validation.array(owner, "rho_trans", rho_trans, (n,),
+                                     what="one finite resistivity per direction")
+        c2, res2, *_ = np.linalg.lstsq(B, rho_trans, rcond=None)
         out.update({"rho_trans_offset": float(c2[0]), "delta_rho_1_trans": float(c2[1]),
                     "delta_rho_2": float(c2[2]),
                     "residual_trans": float(np.sqrt(res2[0])) if len(res2) else 0.0})

@@ -91,3 +91,32 @@ def test_failed_solve_raises_with_petsc_reason(device):
 
 def test_swapping_convention_relation_to_lifshits_dyakonov():
     assert kappa_from_lifshits_dyakonov(0.3) == -0.3
+
+
+def test_validators_bound_magnitudes_and_name_the_parameter():
+    from kinetics import validation as v
+    assert v.finite("o", "x", np.float32(2.0)) == 2.0
+    assert v.positive("o", "x", 1e-30, limit=1e30) == 1e-30
+    with pytest.raises(v.ValidationError, match=r"o: x must be finite and at most 1e\+100"):
+        v.finite("o", "x", 1e308)
+    with pytest.raises(v.ValidationError, match=r"x must be positive and in \[1e-30, 1e\+30\], got 1e-31"):
+        v.positive("o", "x", 1e-31, limit=1e30)
+    with pytest.raises(v.ValidationError, match=r"x must be >= 0 and finite, got -1"):
+        v.nonnegative("o", "x", -1)
+    with pytest.raises(TypeError, match=r"o: x must be a number, got True"):
+        v.finite("o", "x", True)
+    with pytest.raises(TypeError, match=r"o: x must be a number, got '1'"):
+        v.finite("o", "x", "1")
+    with pytest.raises(v.ValidationError, match=r"n must be 1, 2 or 3, got 2\.0"):
+        v.integer("o", "n", 2.0, 1, 3)
+    assert v.integer("o", "n", np.int32(2), 1, 3) == 2
+    with pytest.raises(TypeError, match=r"flag must be True or False, got 1"):
+        v.boolean("o", "flag", 1)
+    with pytest.raises(TypeError, match=r"name must be a string, got None"):
+        v.text("o", "name", None)
+    with pytest.raises(v.ValidationError, match=r"A must be a finite array of shape \(3, 3\), got \[\[1, 2\], \[3\]\]"):
+        v.array("o", "A", [[1, 2], [3]], (3, 3))
+    with pytest.raises(v.ValidationError, match=r"m must be a finite 3-vector with entries at most 1e\+100"):
+        v.vector3("o", "m", (1e200, 0, 0))
+    with pytest.raises(v.ValidationError, match=r"m must be a unit vector, got the zero vector"):
+        v.unit_vector("o", "m", (0, 0, 0))

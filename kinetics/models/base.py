@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from kinetics import validation
+
 __all__ = ["Field", "Scaling", "Problem", "Solution", "FormBuilder", "register_bulk_model",
            "bulk_model"]
 
@@ -222,10 +224,12 @@ class Problem:
     KeyError
         Unknown region or facet name (the message lists the known ones).
     ValueError
-        A region without material, a facet name with two conditions or without facets, an
-        unsupported degree.
+        A region without material, a facet name with two conditions or without facets;
+        a degree that is not an integer 1, 2 or 3 (:class:`kinetics.validation.ValidationError`,
+        also for ``2.5``, ``2.0`` and ``True``).
     TypeError
-        A material without a registered bulk model, a condition that cannot contribute terms.
+        Materials that are not a mapping, conditions that are not a sequence, a material
+        without a registered bulk model, a condition that cannot contribute terms.
     """
 
     #: the fields of this model's solution
@@ -233,12 +237,25 @@ class Problem:
 
     def __init__(self, device, materials: Mapping, conditions: Sequence = (), *,
                  degree: int = 1):
+        owner = type(self).__name__
+        if not isinstance(materials, Mapping):
+            raise TypeError(f"{owner}: materials must be a mapping region name -> Material, "
+                            f"got {type(materials).__name__}")
+        if isinstance(conditions, (str, Mapping)) or not isinstance(conditions, Sequence):
+            raise TypeError(f"{owner}: boundaries must be a list of conditions "
+                            f"(kinetics.physics.boundaries), got {type(conditions).__name__}")
         self.device = device
         self.materials = dict(materials)
         self.boundaries = list(conditions)
-        self.degree = degree
+        self.degree = validation.integer(owner, "degree", degree, 1, 3)
         self._validate_common()
-        self.bulk_models = {name: bulk_model(mat) for name, mat in self.materials.items()}
+        self.bulk_models = {}
+        for name, mat in self.materials.items():
+            try:
+                self.bulk_models[name] = bulk_model(mat)
+            except TypeError as exc:
+                raise TypeError(f"{owner}: materials[{name!r}] = {mat!r} is not a material "
+                                f"(e.g. kinetics.materials.get('Pt')): {exc}") from None
         self.scaling = Scaling(device.length_unit, self._reference_conductivity(), device.dim)
         self._measures()
 
@@ -246,10 +263,6 @@ class Problem:
     def _validate_common(self):
         from kinetics.materials import LIBRARY
         dev = self.device
-        if isinstance(self.degree, bool) or not isinstance(self.degree, (int, np.integer)) \
-                or self.degree not in (1, 2, 3):
-            raise ValueError(f"degree must be 1, 2 or 3, got {self.degree!r}")
-        self.degree = int(self.degree)
         for name in self.materials:
             dev.region_tag(name)  # KeyError listing the regions
         missing = [r for r in dev.regions if r not in self.materials]

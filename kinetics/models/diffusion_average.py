@@ -86,9 +86,12 @@ class DiffusionAverage:
 
     Raises
     ------
-    ValueError
-        For non-positive D, τ, τ_sf, an unsupported degree, or reservoir names that are not
-        boundary facets of the device.
+    TypeError
+        For numbers that are not numbers, reservoirs that are not a sequence of strings.
+    kinetics.validation.ValidationError
+        (a ValueError) For D, τ, τ_sf that are not positive and finite (τ_sf may be +inf)
+        or beyond :data:`kinetics.validation.DEFAULT_LIMIT`, a degree that is not an integer
+        in 1..3, reservoir names that name no facets of the device.
     KeyError
         For unknown reservoir names (the message lists the boundaries).
     """
@@ -102,14 +105,18 @@ class DiffusionAverage:
         self.D = _check_positive("D", D)
         self.tau = _check_positive("tau", tau)
         self.tau_sf = _check_positive("tau_sf", tau_sf, allow_inf=True)
-        if int(degree) not in (1, 2, 3):
-            raise ValueError(f"degree must be 1, 2 or 3, got {degree}")
-        self.degree = int(degree)
-        self.reservoirs = list(reservoirs)
+        self.degree = validation.integer("DiffusionAverage", "degree", degree, 1, 3)
+        if isinstance(reservoirs, str) or not isinstance(reservoirs, Sequence):
+            raise TypeError(f"DiffusionAverage: reservoirs must be a list of boundary names, "
+                            f"got {reservoirs!r}")
+        self.reservoirs = [validation.text("DiffusionAverage", "reservoirs[]", r)
+                           for r in reservoirs]
         for name in self.reservoirs:
             device.boundary_tag(name)
             if device.facet_count(name) == 0:
-                raise ValueError(f"reservoir '{name}': the mesh has no facets with that name")
+                raise validation.ValidationError(
+                    "DiffusionAverage", "reservoirs", "names of facets of the mesh",
+                    repr(name), "the mesh has no facets with that name")
         self.solver_preset, self.petsc_options = solver, dict(petsc_options or {})
         msh = device.mesh
         self.L = device.length_unit
@@ -239,10 +246,10 @@ class DiffusionAverage:
 
         Raises
         ------
-        ValueError
-            Singular case with a source of non-zero mean: no steady state exists.  The
-            message gives the net generation and the cures: a relaxation time, a reservoir,
-            or a mean-free source.
+        kinetics.validation.ValidationError
+            (a ValueError) Singular case with a source of non-zero mean: no steady state
+            exists.  The message gives the net generation and the cures: a relaxation time,
+            a reservoir, or a mean-free source.
         """
         n = n or _ncomp([f], [g])
         if self.singular_dc:
@@ -255,7 +262,8 @@ class DiffusionAverage:
         self._factor(op, ("steady",))
         u = self._solve(op, self.rhs_form(f, g, op["Q"]), project_mean=self.singular_dc)
         if self.singular_dc:
-            target = np.zeros(n) if mean is None else np.broadcast_to(np.asarray(mean, float), (n,))
+            target = np.zeros(n) if mean is None else np.broadcast_to(
+                validation.array("DiffusionAverage.steady", "mean", mean), (n,))
             avg = self.average(u, n)
             arr = u.x.array.reshape(-1, n)
             arr += target - avg
@@ -272,11 +280,14 @@ class DiffusionAverage:
             net = _integral(fv[a] * self.dx, self.device) / vol
             size = _integral(abs(fv[a]) * self.dx, self.device) / vol
             if abs(net) > rtol * (size + scale):
-                raise ValueError(
-                    f"no steady state: component {a} of {label} has the non-zero mean {net:.4g}; "
-                    f"its average grows linearly in time (at that rate divided by tau) because the "
-                    f"domain is closed and has no relaxation (docs/pumping.md §2).  Give a relaxation "
-                    f"time (tau_sf / relaxation_time), a reservoir boundary, or a mean-free source.")
+                raise validation.ValidationError(
+                    "no steady state", f"component {a} of {label}",
+                    "mean-free in a closed domain without relaxation",
+                    f"the non-zero mean {net:.4g}",
+                    "its average grows linearly in time (at that rate divided by tau) because the "
+                    "domain is closed and has no relaxation (docs/pumping.md §2).  Give a "
+                    "relaxation time (tau_sf / relaxation_time), a reservoir boundary, or a "
+                    "mean-free source")
 
     def _pin_bcs(self, Q):
         """Dirichlet 0 on the first owned node of rank 0 (all components)."""
@@ -327,13 +338,18 @@ class DiffusionAverage:
 
         Raises
         ------
-        ValueError
-            For Ω = 0 or non-finite.
+        TypeError
+            For an Ω that is not a number.
+        kinetics.validation.ValidationError
+            For Ω = 0 (use :meth:`steady`) or non-finite.
         """
         import ufl
         from dolfinx import fem
-        if not (np.isfinite(Omega) and Omega != 0):
-            raise ValueError(f"harmonic: Omega must be finite and non-zero, got {Omega}; use steady()")
+        Omega = validation.finite("DiffusionAverage.harmonic", "Omega", Omega,
+                                  kind="a number (rad/s)")
+        if Omega == 0:
+            raise validation.ValidationError("DiffusionAverage.harmonic", "Omega", "non-zero",
+                                             "0", "use steady() for Omega = 0")
         n = n or _ncomp([f_re, f_im], [g_re, g_im])
         op = self._operator(n, "block")
         self._c_mass.value = 0.0

@@ -44,12 +44,16 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from kinetics import validation
 from kinetics.physics import boundaries as bc
 from kinetics.physics.pumping import HBAR_OVER_E, MagnetizationFunction, Precession
 from kinetics.models.spin_charge import Solution, SpinChargeProblem
 from kinetics.models.pumping_results import LinearResponse, PeriodicResponse
 
-__all__ = ["PumpingProblem", "PeriodicResponse", "LinearResponse"]
+__all__ = ["PumpingProblem", "PeriodicResponse", "LinearResponse", "MAX_SAMPLES"]
+
+#: most instants per period of :meth:`PumpingProblem.periodic` (each is one solve)
+MAX_SAMPLES = 4096
 
 
 def _mixing(mu, m, G_r, G_i):
@@ -157,6 +161,9 @@ class PumpingProblem:
 
     Raises
     ------
+    TypeError
+        ``dynamics`` that is not a mapping, ``floating`` that is not a list of names,
+        ``backflow`` that is not a bool.
     ValueError
         An interface in ``dynamics`` that is not a MagneticInterface of ``boundaries`` or
         already has a ``pumping``; a dynamics object of the wrong type; a floating name that
@@ -167,7 +174,18 @@ class PumpingProblem:
                  floating: Sequence[str] = (), backflow: bool = True, degree: int = 1,
                  solver: str = "auto", petsc_options: dict | None = None):
         from dolfinx import fem
-        by_name = {c.name: c for c in boundaries}
+        owner = "PumpingProblem"
+        if not isinstance(dynamics, Mapping):
+            raise TypeError(f"{owner}: dynamics must be a mapping interface name -> Precession "
+                            f"or MagnetizationFunction, got {type(dynamics).__name__}")
+        if isinstance(floating, str) or not isinstance(floating, Sequence):
+            raise TypeError(f"{owner}: floating must be a list of contact names, got {floating!r}")
+        floating = [validation.text(owner, "floating[]", f) for f in floating]
+        backflow = validation.boolean(owner, "backflow", backflow)
+        if isinstance(boundaries, (str, Mapping)) or not isinstance(boundaries, Sequence):
+            raise TypeError(f"{owner}: boundaries must be a list of conditions, "
+                            f"got {type(boundaries).__name__}")
+        by_name = {getattr(c, "name", None): c for c in boundaries}
         if not dynamics:
             raise ValueError("dynamics is empty: give {interface name: Precession(...)}")
         for name, dyn in dynamics.items():
@@ -279,9 +297,14 @@ class PumpingProblem:
 
         Raises
         ------
+        TypeError
+            For a t that is not a number.
+        kinetics.validation.ValidationError
+            For a t that is not finite.
         kinetics.solvers.linear.SolverError
             If PETSc fails.
         """
+        t = validation.finite("PumpingProblem.solve", "t", t, kind="a number (seconds)")
         self._set_time(t)
         self.engine.assemble()
         u, V = self.engine.solve()
@@ -293,12 +316,13 @@ class PumpingProblem:
 
         Raises
         ------
+        kinetics.validation.ValidationError
+            (a ValueError) For N that is not an integer in [4, :data:`MAX_SAMPLES`].
         ValueError
-            For N < 4 or dynamics without a common period.
+            For dynamics without a common period.
         """
-        samples = int(samples)
-        if samples < 4:
-            raise ValueError(f"samples must be >= 4, got {samples}")
+        samples = validation.integer("PumpingProblem.periodic", "samples", samples, 4,
+                                     MAX_SAMPLES)
         T = self.period()
         times = np.arange(samples) * T / samples
         us, Vs, inflow = [], [], {name: [] for name in self.dynamics}

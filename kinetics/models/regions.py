@@ -38,6 +38,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from kinetics import validation
+
 __all__ = ["RegionFields"]
 
 
@@ -53,7 +55,7 @@ class RegionFields:
         default: one domain per region, named like it.  Regions left out carry no field.
         The order of the mapping sets the side ordering of every interface ('+' = earlier).
     degree:
-        Lagrange degree (>= 1).
+        Lagrange degree (an integer, 1 to 3).
     shape:
         Value shape: ``()`` for a scalar field, ``(n,)`` for an n-component field.
 
@@ -92,8 +94,7 @@ class RegionFields:
         self.mesh = msh = device.mesh
         if domains is None:
             domains = {name: [name] for name in device.regions}
-        if int(degree) < 1:
-            raise ValueError(f"degree must be >= 1, got {degree}")
+        degree = validation.integer("RegionFields", "degree", degree, 1, 3)
         shape = tuple(int(n) for n in shape)
         if len(shape) > 1 or any(n < 1 for n in shape):
             raise ValueError(f"shape must be () or (n,) with n >= 1, got {shape}")

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from kinetics import validation
 from kinetics.materials import Material
 from kinetics.models.base import Field, FormBuilder, Problem, register_bulk_model
 from kinetics.models.base import Solution as BaseSolution
@@ -76,8 +77,11 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
         mesh lacks or that are interior, a HM|FI or contact on interior facets, no contact
         fixing the potential, an unsupported degree.
     TypeError
-        A material without a registered bulk model or a condition that cannot contribute
-        terms.
+        A material without a registered bulk model, a condition that cannot contribute
+        terms, petsc_options that are not a mapping.
+    kinetics.validation.ValidationError
+        (a ValueError) A degree that is not an integer 1, 2 or 3 (``2.5``, ``2.0`` and
+        ``True`` too).
     """
 
     FIELDS = (
@@ -91,6 +95,9 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
     def __init__(self, device, materials: Mapping[str, Material],
                  boundaries: Sequence[bc.Boundary] = (), *, degree: int = 1,
                  solver: str = "auto", petsc_options: dict | None = None):
+        if petsc_options is not None and not isinstance(petsc_options, Mapping):
+            raise TypeError(f"SpinChargeProblem: petsc_options must be a dict of PETSc options "
+                            f"or None, got {type(petsc_options).__name__}")
         super().__init__(device, materials, boundaries, degree=degree)
         self._validate()
         self.W = fem_space(device.mesh, self.degree, 4)
@@ -210,7 +217,7 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
             If |m| != 1, or if the interface was built with a non-uniform m.
         """
         entry = self.magnetic_interface(name)
-        m_new = bc.unit_vector(f"interface '{name}'", m)
+        m_new = validation.unit_vector(f"interface '{name}'", "m", m)
         if not entry.uniform:
             raise ValueError(f"interface '{name}' has a spatially varying magnetization; "
                              f"build a new problem to change it")

@@ -43,13 +43,23 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from kinetics import units
+from kinetics import units, validation
 from kinetics.physics.texture import conversion as conv
 from kinetics.models.diffusion_average import DiffusionAverage
 from kinetics.physics.texture.sources import nonzero
 from kinetics.models.texture_results import FrequencyResponse, TextureState, TimeResponse
 
-__all__ = ["ElectronGas", "TexturePumping", "TextureState", "FrequencyResponse", "TimeResponse"]
+__all__ = ["ElectronGas", "TexturePumping", "TextureState", "FrequencyResponse", "TimeResponse",
+           "GAS_RANGES", "MAX_SAMPLES", "MAX_STEPS"]
+
+#: (lowest, highest) accepted value of each :class:`ElectronGas` parameter, SI; for J the
+#: bound on |J|
+GAS_RANGES = {"nu": (1e30, 1e60), "J": (0.0, 1e-15), "tau": (1e-20, 1e-6), "D": (1e-15, 1e3),
+              "mass": (1e-35, 1e-25), "eps_F": (1e-25, 1e-15)}
+#: most time samples per period of :meth:`TexturePumping.frequency`
+MAX_SAMPLES = 4096
+#: most time steps of :meth:`TexturePumping.integrate`
+MAX_STEPS = 1_000_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,10 +81,19 @@ class ElectronGas:
     eps_F:
         Fermi energy, J.  Default 3mD/(2τ), from D = 2ε_Fτ/3m.
 
+    Limits (SI, :data:`GAS_RANGES`; far outside them the model's small parameters and the
+    floating-point range both fail): ν in [1e30, 1e60] 1/(J·m³) (metals ~1e47), |J| <=
+    1e-15 J (~6 keV; s-d exchange is ~0.1-1 eV), τ in [1e-20, 1e-6] s, D in [1e-15, 1e3]
+    m²/s, m in [1e-35, 1e-25] kg, ε_F in [1e-25, 1e-15] J.
+
     Raises
     ------
-    ValueError
-        For non-positive nu, tau, D, mass, eps_F or a non-finite J.
+    TypeError
+        For a parameter that is not a number.
+    kinetics.validation.ValidationError
+        (a ValueError) For a parameter that is not positive and finite (J: finite) or lies
+        outside its range; for a default ε_F = 3mD/(2τ) outside its range the message says
+        so.
     """
 
     nu: float
@@ -85,16 +104,25 @@ class ElectronGas:
     eps_F: float | None = None
 
     def __post_init__(self):
+        owner = "ElectronGas"
         for name in ("nu", "tau", "D", "mass"):
-            v = float(getattr(self, name))
-            if not (np.isfinite(v) and v > 0):
-                raise ValueError(f"ElectronGas: {name} must be positive and finite, got {v}")
-        if not np.isfinite(self.J):
-            raise ValueError(f"ElectronGas: J must be finite, got {self.J}")
+            lo, hi = GAS_RANGES[name]
+            object.__setattr__(self, name, validation.positive(owner, name, getattr(self, name),
+                                                               tiny=lo, limit=hi))
+        object.__setattr__(self, "J", validation.finite(owner, "J", self.J,
+                                                        kind="a number (joules)",
+                                                        limit=GAS_RANGES["J"][1]))
+        lo, hi = GAS_RANGES["eps_F"]
         if self.eps_F is None:
-            object.__setattr__(self, "eps_F", 1.5 * self.mass * self.D / self.tau)
-        if not self.eps_F > 0:
-            raise ValueError(f"ElectronGas: eps_F must be positive, got {self.eps_F}")
+            eps = 1.5 * self.mass * self.D / self.tau
+            if not lo <= eps <= hi:
+                raise validation.ValidationError(
+                    owner, "eps_F", f"in [{lo:g}, {hi:g}] J", f"3 m D / (2 tau) = {eps:g} J",
+                    "give eps_F explicitly or check mass, D and tau")
+            object.__setattr__(self, "eps_F", eps)
+        else:
+            object.__setattr__(self, "eps_F", validation.positive(owner, "eps_F", self.eps_F,
+                                                                  tiny=lo, limit=hi))
 
     @property
     def kappa_eq(self) -> float:
@@ -154,25 +182,33 @@ class TexturePumping:
     Raises
     ------
     TypeError
-        For a gas that is not an ElectronGas or a texture without ``bind``.
-    ValueError
-        For bad τ_sf, degree, reservoirs, E_so or λ_so (see the operator and conversion
-        modules).
+        For a gas that is not an ElectronGas, a texture without ``bind``, reservoirs that
+        are not a sequence of names.
+    kinetics.validation.ValidationError
+        (a ValueError) For a τ_sf that is not positive (or +inf), a degree not in 1..3,
+        reservoir names without facets, E_so or λ_so out of range (see
+        :mod:`kinetics.physics.texture.conversion`).
+    KeyError
+        For unknown reservoir names.
     """
 
     def __init__(self, device, gas: ElectronGas, texture, *, degree: int = 1,
                  relaxation_time: float = math.inf, reservoirs: Sequence[str] = (), E_so=None,
                  lambda_so: float | None = None, solver: str = "direct", petsc_options=None):
         if not isinstance(gas, ElectronGas):
-            raise TypeError(f"gas must be an ElectronGas, got {type(gas).__name__}")
+            raise TypeError(f"TexturePumping: gas must be an ElectronGas, got {type(gas).__name__}")
         if not hasattr(texture, "bind"):
-            raise TypeError(f"texture must be an AnalyticTexture or SampledTexture, got {type(texture).__name__}")
+            raise TypeError(f"TexturePumping: texture must be an AnalyticTexture or SampledTexture, "
+                            f"got {type(texture).__name__}")
+        relaxation_time = validation.positive("TexturePumping", "relaxation_time",
+                                              relaxation_time, allow_inf=True,
+                                              kind="a number (seconds) or math.inf")
+        self.a_R = None if E_so is None else conv.rashba_coefficient(E_so, gas.tau)
+        self.a_imp = None if lambda_so is None else conv.impurity_coefficient(lambda_so, gas)
         self.device, self.gas = device, gas
         opts = dict(degree=degree, reservoirs=reservoirs, solver=solver, petsc_options=petsc_options)
         self.spin = DiffusionAverage(device, gas.D, gas.tau, relaxation_time, **opts)
         self.relaxation_time = self.spin.tau_sf
-        self.a_R = None if E_so is None else conv.rashba_coefficient(E_so, gas.tau)
-        self.a_imp = None if lambda_so is None else conv.impurity_coefficient(lambda_so, gas)
         self.charge = DiffusionAverage(device, gas.D, gas.tau, math.inf, **opts) \
             if (self.a_R is not None or self.a_imp is not None) else None
         self.degree = self.spin.degree
@@ -223,8 +259,10 @@ class TexturePumping:
         texture's current time."""
         import ufl
         if direct and self.spin.reservoirs:
-            raise ValueError("direct=True (Eq. 12 for ρ_s) is not available with reservoirs: a reservoir "
-                             "fixes μ_s = 0, i.e. ρ_s = (ħνJ/V)S, not ρ_s = 0; use the average route")
+            raise validation.ValidationError(
+                "TexturePumping", "direct", "False when reservoirs are given", "True",
+                "direct=True (Eq. 12 for ρ_s) is not available with reservoirs: a reservoir "
+                "fixes μ_s = 0, i.e. ρ_s = (ħνJ/V)S, not ρ_s = 0; use the average route")
         g = self.gas
         S, Sd = self.texture.S, self.texture.Sdot
         M = ufl.cross(S, Sd)
@@ -276,21 +314,29 @@ class TexturePumping:
 
         Raises
         ------
+        kinetics.validation.ValidationError
+            (a ValueError) For a non-periodic texture, K not an integer >= 0, N not an
+            integer in [1, :data:`MAX_SAMPLES`], N <= 2K, direct not a bool, or direct=True
+            with reservoirs.
         ValueError
-            For a non-periodic texture, K < 0, N <= 2K, the singular DC problem, or
-            direct=True with reservoirs.
+            For the singular DC problem.
         """
         from dolfinx import fem
+        owner = "TexturePumping.frequency"
         tex = self.texture
         if tex.period is None:
-            raise ValueError("frequency(): the texture has no period; give AnalyticTexture(..., period=T) "
-                             "or a periodic SampledTexture, or use integrate()")
-        if int(harmonics) < 0:
-            raise ValueError(f"harmonics must be >= 0, got {harmonics}")
-        N = int(samples or tex.n_frames or 16)
-        if N <= 2 * harmonics:
-            raise ValueError(f"samples = {N} must exceed 2 x harmonics = {2 * harmonics}")
-        T, K = tex.period, int(harmonics)
+            raise validation.ValidationError(
+                owner, "texture", "periodic", "a texture with no period",
+                "give AnalyticTexture(..., period=T) or a periodic SampledTexture, or use "
+                "integrate()")
+        K = validation.integer(owner, "harmonics", harmonics, 0)
+        N = validation.integer(owner, "samples", samples if samples is not None
+                               else (tex.n_frames or 16), 1, MAX_SAMPLES)
+        direct = _flag(owner, "direct", direct)
+        if N <= 2 * K:
+            raise validation.ValidationError(owner, "samples", f"more than 2 x harmonics = {2 * K}",
+                                             str(N))
+        T = tex.period
         Omega = 2 * math.pi / T
         sources = self._sources(direct)
         spaces, exprs, acc = {}, {}, {}
@@ -369,21 +415,31 @@ class TexturePumping:
 
         Raises
         ------
-        ValueError
-            For dt <= 0, every < 1, a non-integer number of steps, or direct=True with
-            reservoirs.
+        TypeError
+            For times that are not numbers, an observe that is not callable.
+        kinetics.validation.ValidationError
+            (a ValueError) For non-finite times, dt <= 0, every not an integer >= 1, a
+            number of steps that is not an integer in [1, :data:`MAX_STEPS`], direct not a
+            bool, or direct=True with reservoirs; a t outside a non-periodic
+            SampledTexture's interval.
         """
         from dolfinx import fem
+        owner = "TexturePumping.integrate"
         tex = self.texture
         if t0 is None:
             t0 = tex.t_range[0] if tex.t_range else 0.0
-        if not dt > 0:
-            raise ValueError(f"dt must be positive, got {dt}")
-        if int(every) < 1:
-            raise ValueError(f"every must be >= 1, got {every}")
+        t0 = validation.finite(owner, "t0", t0, kind="a number (seconds) or None")
+        t_end = validation.finite(owner, "t_end", t_end, kind="a number (seconds)")
+        dt = validation.positive(owner, "dt", dt, kind="a number (seconds)")
+        every = validation.integer(owner, "every", every, 1)
+        direct = _flag(owner, "direct", direct)
+        if observe is not None and not callable(observe):
+            raise TypeError(f"{owner}: observe must be callable observe(state) or None, "
+                            f"got {observe!r}")
         nsteps = (t_end - t0) / dt
-        if nsteps < 0.5 or abs(nsteps - round(nsteps)) > 1e-6 * nsteps:
-            raise ValueError(f"(t_end - t0)/dt = {nsteps:g} must be a positive integer")
+        if not (0.5 <= nsteps <= MAX_STEPS + 0.5) or abs(nsteps - round(nsteps)) > 1e-6 * nsteps:
+            raise validation.ValidationError(owner, "(t_end - t0)/dt",
+                                             f"a positive integer <= {MAX_STEPS}", f"{nsteps:g}")
         nsteps = int(round(nsteps))
         tex.set_time(t0)
         steppers = {}
@@ -407,3 +463,11 @@ class TexturePumping:
                 times.append(t)
                 values.append(observe(state))
         return TimeResponse(np.array(times), values, state)
+
+
+def _flag(owner: str, name: str, value) -> bool:
+    """A bool flag (:func:`kinetics.validation.boolean`), as a ValidationError."""
+    try:
+        return validation.boolean(owner, name, value)
+    except TypeError:
+        raise validation.ValidationError(owner, name, "True or False", repr(value)) from None

@@ -37,27 +37,15 @@ import numpy as np
 from kinetics import validation
 
 __all__ = ["Boundary", "Insulator", "Contact", "CurrentContact", "FloatingProbe",
-           "SpinInjection", "MagneticInterface", "MagnetTerms", "M_TOLERANCE"]
+           "SpinInjection", "MagneticInterface", "MagnetTerms", "M_TOLERANCE", "LIMIT",
+           "check_rotation"]
 
 #: allowed deviation of |m| from 1 for a given magnetization direction
-M_TOLERANCE = 1e-6
+#: (:data:`kinetics.validation.UNIT_TOLERANCE`)
+M_TOLERANCE = validation.UNIT_TOLERANCE
 
-
-def _vector3(owner: str, name: str, value) -> np.ndarray:
-    """A finite 3-vector (:func:`kinetics.validation.vector3`; ValueError naming owner, name)."""
-    return validation.vector3(owner, name, value)
-
-
-def unit_vector(owner: str, value, tol: float = M_TOLERANCE) -> np.ndarray:
-    """Validate a magnetization direction m: a finite 3-vector with | |m| − 1 | <= tol
-    (:func:`kinetics.validation.unit_vector`; returned as given, not normalized).
-
-    Raises
-    ------
-    ValueError
-        Naming the owner and the actual norm.
-    """
-    return validation.unit_vector(owner, "m", value, tol=tol)
+#: bound on |V| (V), |I| (A), |j_s|, |j_pump| (A/m²) and the conductances (Ω⁻¹m⁻²)
+LIMIT = validation.SI_LIMIT
 
 
 @dataclasses.dataclass
@@ -72,6 +60,23 @@ class Boundary:
     """
 
     name: str
+
+    def __post_init__(self):
+        """Check the name.
+
+        Raises
+        ------
+        TypeError
+            For a name that is not a string (``Contact(None)``).
+        kinetics.validation.ValidationError
+            For an empty name.
+        """
+        self.name = validation.text(self.kind, "name", self.name)
+
+    @property
+    def owner(self) -> str:
+        """``"{kind} '{name}'"``, the owner named in error messages."""
+        return f"{self.kind} '{self.name}'"
 
     @property
     def kind(self) -> str:
@@ -102,20 +107,21 @@ class Contact(Boundary):
 
     Raises
     ------
-    ValueError
-        For an unknown ``spin`` value or a non-finite V.
+    TypeError
+        For a name that is not a string or a V that is not a number.
+    kinetics.validation.ValidationError
+        For an empty name, an unknown ``spin`` value, or a V that is not finite or exceeds
+        :data:`LIMIT` in magnitude.
     """
 
     V: float = 0.0
     spin: str = "reservoir"
 
     def __post_init__(self):
-        if self.spin not in ("reservoir", "opaque"):
-            raise ValueError(f"contact '{self.name}': spin must be 'reservoir' or 'opaque', "
-                             f"got {self.spin!r}")
-        if not np.isfinite(float(self.V)):
-            raise ValueError(f"contact '{self.name}': V must be finite, got {self.V}")
-        self.V = float(self.V)
+        super().__post_init__()
+        self.spin = validation.choice(self.owner, "spin", self.spin, ("reservoir", "opaque"))
+        self.V = validation.finite(self.owner, "V", self.V, kind="a number (volts)",
+                                   limit=LIMIT)
 
     def contribute(self, form) -> None:
         """Dirichlet values: V = V0, and μ_s = 0 for a spin reservoir."""
@@ -130,14 +136,21 @@ class CurrentContact(Boundary):
     uniformly over its area (n·j_c = −I/A); spin-opaque (n·j_s = 0).
 
     In a 2D cross-section the current is per unit length of the uniform direction (A/m).
+
+    Raises
+    ------
+    TypeError
+        For a name that is not a string or a current that is not a number.
+    kinetics.validation.ValidationError
+        For an empty name or a current that is not finite or exceeds :data:`LIMIT`.
     """
 
     current: float = 0.0
 
     def __post_init__(self):
-        if not np.isfinite(float(self.current)):
-            raise ValueError(f"current contact '{self.name}': current must be finite")
-        self.current = float(self.current)
+        super().__post_init__()
+        self.current = validation.finite(self.owner, "current", self.current,
+                                         kind="a number (amperes)", limit=LIMIT)
 
     def contribute(self, form) -> None:
         """−n·j_c = I/A enters: + ∫ (I/A) v ds (scaled) on the right-hand side."""
@@ -157,14 +170,16 @@ class SpinInjection(Boundary):
 
     Raises
     ------
-    ValueError
-        If ``j_s`` is not a finite 3-vector.
+    kinetics.validation.ValidationError
+        If ``j_s`` is not a finite 3-vector with entries at most :data:`LIMIT` (or the name
+        is empty; TypeError for a name that is not a string).
     """
 
     j_s: Any = (0.0, 0.0, 0.0)
 
     def __post_init__(self):
-        self.j_s = _vector3(f"spin injection '{self.name}'", "j_s", self.j_s)
+        super().__post_init__()
+        self.j_s = validation.vector3(self.owner, "j_s", self.j_s, limit=LIMIT)
 
     def contribute(self, form) -> None:
         """−n·j_s = j_inj enters: + ∫ j_inj·w ds (scaled) on the right-hand side."""
@@ -191,7 +206,8 @@ class MagneticInterface(Boundary):
     G_s:
         Spin-sink conductance, Ω⁻¹m⁻² (>= 0).
     m:
-        Magnetization direction: a unit 3-vector, or a callable ``f(x)`` of the UFL spatial
+        Magnetization direction: a unit 3-vector (| |m| − 1 | <= :data:`M_TOLERANCE` = 1e-6,
+        used as given: normalize it yourself), or a callable ``f(x)`` of the UFL spatial
         coordinate (metres) returning a UFL 3-vector (e.g. a domain wall along the
         interface; its unit length is the caller's responsibility), or a dolfinx Function
         with 3 components.
@@ -207,8 +223,13 @@ class MagneticInterface(Boundary):
 
     Raises
     ------
-    ValueError
-        For negative G_r or G_s, |m| != 1, a non-rotation R, or a Γ of the wrong shape.
+    TypeError
+        For a name that is not a string or conductances that are not numbers.
+    kinetics.validation.ValidationError
+        For negative G_r or G_s, non-finite conductances or conductances beyond
+        :data:`LIMIT` (:func:`kinetics.materials.check_conductances`), | |m| − 1 | >
+        :data:`M_TOLERANCE`, a non-rotation R, a Γ that is not a finite 3x3 array, a
+        pumping that is neither a finite 3-vector nor a callable.
     """
 
     G_r: float = 0.0
@@ -220,31 +241,19 @@ class MagneticInterface(Boundary):
     pumping: Any = None
 
     def __post_init__(self):
-        owner = f"interface '{self.name}'"
-        for f in ("G_r", "G_i", "G_s"):
-            v = float(getattr(self, f))
-            if not np.isfinite(v):
-                raise ValueError(f"{owner}: {f} must be finite, got {v}")
-            setattr(self, f, v)
-        if self.G_r < 0 or self.G_s < 0:
-            raise ValueError(f"{owner}: G_r and G_s must be >= 0 (positive = absorption), got "
-                             f"G_r={self.G_r:g}, G_s={self.G_s:g} 1/(Ohm m^2)")
+        from kinetics.materials import check_conductances
+        super().__post_init__()
+        owner = self.owner
+        self.G_r, self.G_i, self.G_s = check_conductances(owner, self.G_r, self.G_i, self.G_s)
         if not (callable(self.m) or hasattr(self.m, "function_space")):
-            self.m = unit_vector(owner, self.m)
+            self.m = validation.unit_vector(owner, "m", self.m)
         if self.rotation is not None:
-            R = np.asarray(self.rotation, dtype=float)
-            if R.shape != (3, 3) or not np.allclose(R @ R.T, np.eye(3), atol=1e-10) \
-                    or np.linalg.det(R) < 0:
-                raise ValueError(f"{owner}: rotation must be a 3x3 proper rotation matrix")
-            self.rotation = R
+            self.rotation = check_rotation(owner, "rotation", self.rotation)
         if self.Gamma_loss is not None:
-            G = np.asarray(self.Gamma_loss, dtype=float)
-            if G.shape != (3, 3) or not np.all(np.isfinite(G)):
-                raise ValueError(f"{owner}: Gamma_loss must be a finite 3x3 array "
-                                 f"(1/(Ohm m^2)), got shape {G.shape}")
-            self.Gamma_loss = G
+            self.Gamma_loss = validation.matrix3(owner, "Gamma_loss", self.Gamma_loss,
+                                                limit=LIMIT)
         if self.pumping is not None and not callable(self.pumping):
-            self.pumping = _vector3(owner, "pumping", self.pumping)
+            self.pumping = validation.vector3(owner, "pumping", self.pumping, limit=LIMIT)
 
     def contribute(self, form) -> None:
         """+ ∫ (𝐆(m̃) μ_s)·w ds in the operator, + ∫ j_pump·w ds on the right-hand side;
@@ -275,7 +284,8 @@ class MagneticInterface(Boundary):
 
         𝐆 = G_s I + G_r (I − m̃ m̃ᵀ) − G_i [m̃]_× + Γ_loss, where [m]_× μ = m × μ.
         """
-        m = np.asarray(self.m if m is None else m, dtype=float)
+        m = np.asarray(self.m if m is None else validation.unit_vector(self.owner, "m", m),
+                       dtype=float)
         if self.rotation is not None:
             m = self.rotation @ m
         cross = np.array([[0, -m[2], m[1]], [m[2], 0, -m[0]], [-m[1], m[0], 0]])
@@ -283,6 +293,26 @@ class MagneticInterface(Boundary):
         if self.Gamma_loss is not None:
             G = G + self.Gamma_loss
         return G
+
+
+def check_rotation(owner: str, name: str, value) -> np.ndarray:
+    """A proper rotation matrix: a finite (3, 3) array R with R Rᵀ = I (to 1e-10) and
+    det R = +1.
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        Naming ``owner`` and ``name``, with the deviation from orthogonality or the
+        determinant.
+    """
+    R = validation.matrix3(owner, name, value)
+    dev = float(np.max(np.abs(R @ R.T - np.eye(3))))
+    det = float(np.linalg.det(R))
+    if dev > 1e-10 or det < 0:
+        raise validation.ValidationError(
+            owner, name, "a 3x3 proper rotation matrix (R R^T = I to 1e-10, det R = +1)",
+            f"max |R R^T - I| = {dev:.3g}, det R = {det:.6g}")
+    return R
 
 
 @dataclasses.dataclass

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kinetics import units
+from kinetics import units, validation
 
 __all__ = ["rashba_dresselhaus", "strain", "uniform_helix_field", "relaxation_tensor",
            "pure_gauge_rotation"]
@@ -54,7 +54,19 @@ def rashba_dresselhaus(alpha: float = 0.0, beta: float = 0.0, *,
     -------
     numpy.ndarray, shape (3, 3)
         ``A[i, b]`` in 1/m: A_x = (2m/ħ)(−β, α, 0), A_y = (2m/ħ)(−α, β, 0), A_z = 0.
+
+    Raises
+    ------
+    TypeError
+        For parameters that are not numbers.
+    kinetics.validation.ValidationError
+        For non-finite α, β or a mass that is not positive and finite.
     """
+    owner = "rashba_dresselhaus"
+    alpha = validation.finite(owner, "alpha", alpha, kind="a number (m/s)")
+    beta = validation.finite(owner, "beta", beta, kind="a number (m/s)")
+    effective_mass = validation.positive(owner, "effective_mass", effective_mass,
+                                         kind="a number (kg)")
     k = 2.0 * effective_mass / units.hbar
     return k * np.array([[-beta, alpha, 0.0],
                          [-alpha, beta, 0.0],
@@ -78,7 +90,20 @@ def strain(lam: float, u_xy: float = 0.0, u_yz: float = 0.0, u_zx: float = 0.0, 
     -------
     numpy.ndarray, shape (3, 3)
         ``A[i, b]`` in 1/m; add to :func:`rashba_dresselhaus` for combined couplings.
+
+    Raises
+    ------
+    TypeError
+        For parameters that are not numbers.
+    kinetics.validation.ValidationError
+        For non-finite couplings or strains, or a mass that is not positive and finite.
     """
+    owner = "strain"
+    lam = validation.finite(owner, "lam", lam, kind="a number (m/s)")
+    u_xy, u_yz, u_zx = (validation.finite(owner, n, v) for n, v in
+                        (("u_xy", u_xy), ("u_yz", u_yz), ("u_zx", u_zx)))
+    effective_mass = validation.positive(owner, "effective_mass", effective_mass,
+                                         kind="a number (kg)")
     k = 2.0 * effective_mass / units.hbar * lam
     return k * np.array([[0.0, -u_xy, u_zx],
                          [u_xy, 0.0, -u_yz],
@@ -101,14 +126,12 @@ def uniform_helix_field(q, axis) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If the axis has zero length.
+    kinetics.validation.ValidationError
+        If q is not a finite 3-vector or the axis is not a finite non-zero 3-vector.
     """
-    n = np.asarray(axis, dtype=float)
-    norm = np.linalg.norm(n)
-    if norm == 0:
-        raise ValueError("uniform_helix_field: the rotation axis must be non-zero")
-    return np.outer(np.asarray(q, dtype=float), n / norm)
+    owner = "uniform_helix_field"
+    n = validation.direction(owner, "axis", axis)
+    return np.outer(validation.vector3(owner, "q", q), n)
 
 
 def relaxation_tensor(A) -> np.ndarray:
@@ -124,7 +147,8 @@ def relaxation_tensor(A) -> np.ndarray:
     A:
         Gauge field, shape (3, 3), ``A[i, b]``.
     """
-    A = np.asarray(A, dtype=float)
+    A = validation.array("relaxation_tensor", "A", A, (None, 3),
+                         what="a finite gauge field A[i, b]")
     return sum(np.dot(a, a) * np.eye(3) - np.outer(a, a) for a in A)
 
 
@@ -144,10 +168,10 @@ def pure_gauge_rotation(q, axis, x, mu0) -> np.ndarray:
     -------
     numpy.ndarray, shape (3, N)
     """
-    n = np.asarray(axis, dtype=float)
-    n = n / np.linalg.norm(n)
-    mu0 = np.asarray(mu0, dtype=float)
-    phi = -np.asarray(q, dtype=float) @ np.asarray(x)
+    owner = "pure_gauge_rotation"
+    n = validation.direction(owner, "axis", axis)
+    mu0 = validation.vector3(owner, "mu0", mu0)
+    phi = -validation.vector3(owner, "q", q) @ validation.array(owner, "x", x, (3, None))
     c, s = np.cos(phi), np.sin(phi)
     par = np.dot(n, mu0) * n
     perp = mu0 - par

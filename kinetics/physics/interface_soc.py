@@ -204,8 +204,10 @@ def to_boundary_conductances(G_s_m, G_r_m, G_i_m):
     """Map Eq. (40) to :class:`~kinetics.physics.boundaries.MagneticInterface` (module doc).
 
     Inputs in Ω⁻¹m⁻²; returns dict ``G_s = -G_s^m``, ``G_r = G_r^m``, ``G_i = G_i^m``.
+    Raises ValueError (ValidationError) naming a non-finite input.
     """
-    return {"G_s": -float(G_s_m), "G_r": float(G_r_m), "G_i": float(G_i_m)}
+    return {"G_s": -_finite("G_s_m", G_s_m), "G_r": _finite("G_r_m", G_r_m),
+            "G_i": _finite("G_i_m", G_i_m)}
 
 # ------------------------------------------------------------------------------- rotation
 def exchange_rotation(A_so):

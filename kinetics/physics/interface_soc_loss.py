@@ -31,7 +31,7 @@ def _hall(theta_C):
 
 
 def _ell(ell):
-    e = np.asarray(ell, dtype=float)
+    e = _array("ell", ell, None)
     if e.shape == (3,):
         if not np.all(np.isfinite(e)) or np.any(e <= 0):
             raise ValueError(f"ell must hold finite lengths > 0 (m), got {ell!r}")
@@ -187,7 +187,7 @@ def spin_loss_tensor(nu_F, D, ell_par, ell_perp, alpha=0.0, beta=0.0, lam=0.0, u
     P = (c["G_s_l"] * np.eye(3) + c["G_r_l"] * _cross(ez) @ _cross(ez)
          + c["G_par_n"] * _sym_cross(ez) + c["G_perp_n"] * (_sym_cross(ex) + _sym_cross(ey))
          + c["G_lambda_a"] * (_cross(ey) - _cross(ex)))
-    if theta_C is not None and np.any(np.asarray(theta_C, dtype=float) != 0):
+    if theta_C is not None and np.any(_array("theta_C", theta_C, (3,)) != 0):
         if not include_unverified:
             raise ValueError("theta_C: the printed Hall-angle terms (49)-(52), (60) are "
                              "unverified; pass include_unverified=True, or use "

@@ -33,6 +33,8 @@ from __future__ import annotations
 import numpy as np
 import ufl
 
+from kinetics import validation
+
 __all__ = ["conductance_matrix", "interface_current", "interface_conductance",
            "interface_conductance_blocks"]
 
@@ -48,13 +50,14 @@ def conductance_matrix(G, n: int):
 
     Raises
     ------
-    ValueError
-        If the shape of G does not match n.
+    kinetics.validation.ValidationError
+        (a ValueError) If G is not a finite number or array, or its shape does not match n.
     """
     if isinstance(G, ufl.core.expr.Expr):
         shape = G.ufl_shape
     else:
-        G = np.asarray(G, dtype=float)
+        G = validation.array("conductance_matrix", "G", G,
+                             what="a finite conductance (number or (n, n) array)")
         shape = G.shape
     if shape == ():
         return G if isinstance(G, ufl.core.expr.Expr) else float(G)

@@ -69,7 +69,7 @@ import numpy as np
 from kinetics import units, validation
 
 __all__ = ["pump_accumulation", "pumped_spin_current", "Precession", "MagnetizationFunction",
-           "HBAR_OVER_E"]
+           "HBAR_OVER_E", "OMEGA_LIMIT", "PERIOD_RANGE", "check_time_function"]
 
 HBAR_OVER_E = units.hbar / units.e
 
@@ -119,11 +119,10 @@ def pumped_spin_current(m, mdot, G_r: float, G_i: float = 0.0):
     return HBAR_OVER_E * (G_r * _cross(m, mdot) + G_i * mdot)
 
 
-def _unit(name: str, v) -> np.ndarray:
-    """``v`` normalized; ``name`` is "owner: parameter" (:func:`kinetics.validation.direction`,
-    ValueError for a zero or non-finite vector)."""
-    owner, _, parameter = name.rpartition(": ")
-    return validation.direction(owner, parameter, v)
+#: bound on |ω| (rad/s): 1e18 rad/s is far above any magnetization dynamics (THz ~ 1e13)
+OMEGA_LIMIT = 1e18
+#: bounds on a period (s), the inverse of :data:`OMEGA_LIMIT` up to 1e6 s
+PERIOD_RANGE = (1e-18, 1e6)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,9 +149,12 @@ class Precession:
 
     Raises
     ------
-    ValueError
-        For a zero or non-finite axis, θ_c outside [0, π/2], ω = 0, or a reference parallel
-        to the axis.
+    TypeError
+        For a cone angle, ω or phase that is not a number.
+    kinetics.validation.ValidationError
+        (a ValueError) For a zero or non-finite axis, θ_c outside [0, π/2], ω = 0 or
+        |ω| > :data:`OMEGA_LIMIT`, |φ| > 1e6 rad, or a reference that is zero or parallel to
+        the axis.
     """
 
     axis: tuple = (0.0, 0.0, 1.0)
@@ -162,22 +164,33 @@ class Precession:
     reference: tuple | None = None
 
     def __post_init__(self):
-        a = _unit("Precession: axis", self.axis)
-        object.__setattr__(self, "axis", tuple(a))
-        th = float(self.cone_angle)
+        owner = "Precession"
+        a = validation.direction(owner, "axis", self.axis)
+        object.__setattr__(self, "axis", tuple(float(c) for c in a))
+        th = validation.finite(owner, "cone_angle", self.cone_angle, kind="a number (radians)")
         if not 0.0 <= th <= math.pi / 2:
-            raise ValueError(f"Precession: cone_angle must be in [0, pi/2] rad, got {th}")
-        if not (np.isfinite(self.omega) and self.omega != 0):
-            raise ValueError(f"Precession: omega must be finite and non-zero (rad/s), got {self.omega}")
+            raise validation.ValidationError(owner, "cone_angle", "in [0, pi/2] rad",
+                                             f"{th:g}")
+        omega = validation.finite(owner, "omega", self.omega, kind="a number (rad/s)",
+                                  limit=OMEGA_LIMIT)
+        if omega == 0:
+            raise validation.ValidationError(owner, "omega", "non-zero (rad/s; its sign is the "
+                                             "sense of rotation)", "0")
+        phase = validation.finite(owner, "phase", self.phase, kind="a number (radians)",
+                                  limit=1e6)
         ref = np.array([0.0, 0.0, 1.0]) if abs(a[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
         if self.reference is not None:
-            ref = _unit("Precession: reference", self.reference)
+            ref = validation.direction(owner, "reference", self.reference)
         e1 = ref - (ref @ a) * a
         if np.linalg.norm(e1) < 1e-8:
-            raise ValueError("Precession: reference is parallel to the axis")
+            raise validation.ValidationError(owner, "reference", "not parallel to the axis",
+                                             f"{tuple(self.reference)!r} for the axis "
+                                             f"{self.axis!r}")
+        e1 = e1 / np.linalg.norm(e1)
         object.__setattr__(self, "cone_angle", th)
-        object.__setattr__(self, "omega", float(self.omega))
-        object.__setattr__(self, "_basis", (a, e1 / np.linalg.norm(e1), np.cross(a, e1 / np.linalg.norm(e1))))
+        object.__setattr__(self, "omega", omega)
+        object.__setattr__(self, "phase", phase)
+        object.__setattr__(self, "_basis", (a, e1, np.cross(a, e1)))
 
     @property
     def period(self) -> float:
@@ -190,16 +203,16 @@ class Precession:
         return self._basis
 
     def m(self, t) -> np.ndarray:
-        """m(t), shape (3,) or (len(t), 3)."""
+        """m(t), shape (3,) or (len(t), 3).  Raises ValidationError for non-finite t."""
         a, e1, e2 = self._basis
-        psi = self.omega * np.asarray(t, dtype=float)[..., None] + self.phase
+        psi = self.omega * validation.array("Precession", "t", t)[..., None] + self.phase
         th = self.cone_angle
         return math.cos(th) * a + math.sin(th) * (np.cos(psi) * e1 + np.sin(psi) * e2)
 
     def mdot(self, t) -> np.ndarray:
-        """ṁ(t) in 1/s, shape (3,) or (len(t), 3)."""
+        """ṁ(t) in 1/s, shape (3,) or (len(t), 3).  Raises ValidationError for non-finite t."""
         a, e1, e2 = self._basis
-        psi = self.omega * np.asarray(t, dtype=float)[..., None] + self.phase
+        psi = self.omega * validation.array("Precession", "t", t)[..., None] + self.phase
         return self.omega * math.sin(self.cone_angle) * (-np.sin(psi) * e1 + np.cos(psi) * e2)
 
     def ufl(self, t, x):
@@ -234,20 +247,26 @@ class Precession:
                 "mxmdot1": -self.omega * math.sin(th) * math.cos(th) * u}
 
 
-def check_time_function(owner: str, func, period) -> None:
+def check_time_function(owner: str, func, period) -> float | None:
     """Validate a prescribed field f(t, x) and its optional period (s).
+
+    Returns
+    -------
+    The period as a float (None stays None).
 
     Raises
     ------
     TypeError
-        If ``func`` is not callable.
-    ValueError
-        For a period that is not positive and finite.
+        If ``func`` is not callable or the period is not a number.
+    kinetics.validation.ValidationError
+        For a period that is not positive and finite or outside :data:`PERIOD_RANGE`.
     """
     if not callable(func):
         raise TypeError(f"{owner}: func must be callable f(t, x), got {func!r}")
-    if period is not None and not (np.isfinite(period) and period > 0):
-        raise ValueError(f"{owner}: period must be positive (s), got {period}")
+    if period is None:
+        return None
+    return validation.positive(owner, "period", period, kind="a number (seconds) or None",
+                               tiny=PERIOD_RANGE[0], limit=PERIOD_RANGE[1])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -268,15 +287,16 @@ class MagnetizationFunction:
     ------
     TypeError
         If ``func`` is not callable.
-    ValueError
-        For a non-positive period.
+    kinetics.validation.ValidationError
+        For a period that is not positive and finite or outside :data:`PERIOD_RANGE`.
     """
 
     func: Callable
     period: float | None = None
 
     def __post_init__(self):
-        check_time_function("MagnetizationFunction", self.func, self.period)
+        object.__setattr__(self, "period",
+                           check_time_function("MagnetizationFunction", self.func, self.period))
 
     def ufl(self, t, x):
         """(m, ṁ) as UFL expressions of the Constant ``t`` (s) and the SI coordinate ``x``."""
@@ -284,5 +304,7 @@ class MagnetizationFunction:
         tv = ufl.variable(t)
         m = ufl.as_vector(self.func(tv, x))
         if m.ufl_shape != (3,):
-            raise ValueError(f"MagnetizationFunction: func must return a 3-vector, got shape {m.ufl_shape}")
+            raise validation.ValidationError("MagnetizationFunction", "func",
+                                             "a function returning a 3-vector",
+                                             f"one returning shape {m.ufl_shape}")
         return m, ufl.diff(m, tv)

@@ -39,10 +39,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from kinetics import units
+from kinetics import units, validation
 
 __all__ = ["rashba_coefficient", "impurity_coefficient", "flow_cross_spin",
-           "rashba_local_current", "impurity_local_current"]
+           "rashba_local_current", "impurity_local_current", "E_SO_LIMIT", "LAMBDA_SO_LIMIT"]
+
+#: bound on |E_so| entries (J·m): ten orders of magnitude above the Rashba coefficients of
+#: real interfaces (~1e-30 J·m)
+E_SO_LIMIT = 1e-20
+#: bound on |λ_so| (m²): far above the squared lattice constant (~1e-20 m²)
+LAMBDA_SO_LIMIT = 1e-10
 
 
 def rashba_coefficient(E_so, tau: float) -> np.ndarray:
@@ -57,14 +63,13 @@ def rashba_coefficient(E_so, tau: float) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If E_so is not a finite 3-vector or τ <= 0.
+    kinetics.validation.ValidationError
+        If E_so is not a finite 3-vector (|entries| <= 1e-20 J·m; physical values are
+        ~1e-30 J·m, i.e. ~1e-11 eV·m) or τ is not positive and finite (TypeError for a τ
+        that is not a number).
     """
-    E = np.asarray(E_so, dtype=float)
-    if E.shape != (3,) or not np.all(np.isfinite(E)):
-        raise ValueError(f"E_so must be a finite 3-vector (J m), got {E_so!r}")
-    if not tau > 0:
-        raise ValueError(f"tau must be positive, got {tau}")
+    E = validation.vector3("rashba_coefficient", "E_so", E_so, limit=E_SO_LIMIT)
+    tau = validation.positive("rashba_coefficient", "tau", tau, kind="a number (seconds)")
     return -2 * units.e * tau * E / units.hbar ** 2
 
 
@@ -80,12 +85,15 @@ def impurity_coefficient(lambda_so: float, gas) -> float:
 
     Raises
     ------
-    ValueError
-        For a non-finite λ_so.
+    TypeError
+        For a λ_so that is not a number.
+    kinetics.validation.ValidationError
+        For a λ_so that is not finite or exceeds 1e-10 m² in magnitude (physical values are
+        of order a², a ~ 1e-10 m, or smaller).
     """
-    if not np.isfinite(lambda_so):
-        raise ValueError(f"lambda_so must be finite (m^2), got {lambda_so}")
-    return 2 * units.e * float(lambda_so) * gas.k_F ** 2 / (gas.eps_F * gas.tau)
+    lam = validation.finite("impurity_coefficient", "lambda_so", lambda_so,
+                            kind="a number (m^2)", limit=LAMBDA_SO_LIMIT)
+    return 2 * units.e * lam * gas.k_F ** 2 / (gas.eps_F * gas.tau)
 
 
 def flow_cross_spin(J):

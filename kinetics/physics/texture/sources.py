@@ -26,6 +26,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kinetics import validation
+
 __all__ = ["AnalyticTexture", "SampledTexture", "BoundTexture", "precessing_texture", "nonzero"]
 
 
@@ -69,12 +71,19 @@ class BoundTexture:
 
         Raises
         ------
-        ValueError
-            For a non-periodic sampled series, if t is outside the sampled interval.
+        TypeError
+            For a t that is not a number.
+        kinetics.validation.ValidationError
+            For a non-finite t and, for a non-periodic sampled series, a t outside the
+            sampled interval.
         """
+        t = validation.finite("texture", "t", t, kind="a number (seconds)")
         if self.t_range is not None and not (self.t_range[0] - 1e-12 * abs(self.t_range[1])
                                              <= t <= self.t_range[1] * (1 + 1e-12)):
-            raise ValueError(f"t = {t:g} s is outside the sampled interval {self.t_range} s")
+            t0, t1 = self.t_range
+            raise validation.ValidationError(
+                "SampledTexture", "t", f"inside the sampled interval [{t0:g}, {t1:g}] s",
+                f"{t:g} s, outside the sampled interval")
         self.t.value = float(t)
         if self._update is not None:
             self._update(float(t))
@@ -95,9 +104,10 @@ class AnalyticTexture:
     Raises
     ------
     TypeError
-        If func is not callable.
-    ValueError
-        For a non-positive period.
+        If func is not callable or the period is not a number.
+    kinetics.validation.ValidationError
+        For a period that is not positive and finite or outside
+        :data:`kinetics.physics.pumping.PERIOD_RANGE`.
     """
 
     func: Callable
@@ -105,7 +115,8 @@ class AnalyticTexture:
 
     def __post_init__(self):
         from kinetics.physics.pumping import check_time_function
-        check_time_function("AnalyticTexture", self.func, self.period)
+        object.__setattr__(self, "period",
+                           check_time_function("AnalyticTexture", self.func, self.period))
 
     def bind(self, device, degree: int = 1) -> BoundTexture:
         """Attach to ``device``: returns a :class:`BoundTexture`."""
@@ -115,7 +126,9 @@ class AnalyticTexture:
         tv = ufl.variable(t)
         S = ufl.as_vector(self.func(tv, si_coordinate(device)))
         if S.ufl_shape != (3,):
-            raise ValueError(f"AnalyticTexture: func must return a 3-vector, got shape {S.ufl_shape}")
+            raise validation.ValidationError("AnalyticTexture", "func",
+                                             "a function returning a 3-vector",
+                                             f"one returning shape {S.ufl_shape}")
         return BoundTexture(t, S, ufl.diff(S, tv), self.period, True)
 
 
@@ -143,14 +156,23 @@ def precessing_texture(axis=(0, 0, 1), cone_angle: float = 0.1, Omega: float = 2
 
     Raises
     ------
-    ValueError
-        For a bad axis, a cone angle outside [0, π/2], or Ω = 0.
+    TypeError
+        For numbers that are not numbers or a profile that is not callable.
+    kinetics.validation.ValidationError
+        (a ValueError) For a bad axis, a cone angle outside [0, π/2], Ω = 0 or beyond
+        :data:`kinetics.physics.pumping.OMEGA_LIMIT`, a magnitude that is not finite or
+        exceeds 1e6, a wavevector that is not a finite 3-vector (|k| <= 1e12 1/m).
     """
     import ufl
     from kinetics.physics.pumping import Precession
+    owner = "precessing_texture"
     prec = Precession(axis=axis, cone_angle=cone_angle, omega=Omega)
     a, e1, e2 = prec.basis
-    k = np.asarray(wavevector, dtype=float)
+    cone_angle, Omega = prec.cone_angle, prec.omega
+    magnitude = validation.finite(owner, "magnitude", magnitude, limit=1e6)
+    k = validation.vector3(owner, "wavevector", wavevector, limit=1e12)
+    if profile is not None and not callable(profile):
+        raise TypeError(f"{owner}: profile must be callable profile(x) or None, got {profile!r}")
 
     def func(t, x):
         psi = Omega * t - sum(float(k[i]) * x[i] for i in range(3))
@@ -182,33 +204,58 @@ class SampledTexture:
 
     Raises
     ------
-    ValueError
-        Wrong shapes, non-increasing or non-uniform (periodic) times, a grid that does not
-        match the values or does not cover the mesh (at :meth:`bind`), or non-finite data.
+    kinetics.validation.ValidationError
+        (a ValueError) Arrays that are not finite numbers or have the wrong shapes,
+        fewer than 4 or non-increasing or (periodic) non-uniform times, grid coordinates
+        that do not match the values or (at :meth:`bind`) do not cover the mesh.
+    TypeError
+        A ``periodic`` that is not a bool.
     """
 
     def __init__(self, times, values, grid=None, periodic: bool = False):
-        self.times = np.asarray(times, dtype=float)
-        self.values = np.asarray(values, dtype=float)
+        owner = "SampledTexture"
+        self.times = validation.array(owner, "times", times, (None,),
+                                      what="a finite 1D array of times (s)")
         nt = len(self.times)
-        if self.times.ndim != 1 or nt < 4 or np.any(np.diff(self.times) <= 0):
-            raise ValueError("SampledTexture: times must be a strictly increasing 1D array with >= 4 entries")
-        if self.values.shape[0] != nt or self.values.shape[-1] != 3:
-            raise ValueError(f"SampledTexture: values must have shape (n_t, ..., 3) with n_t = {nt}, "
-                             f"got {self.values.shape}")
-        if not np.all(np.isfinite(self.values)):
-            raise ValueError("SampledTexture: values contain NaN or Inf")
-        self.grid = None if grid is None else [np.asarray(g, dtype=float) for g in grid]
+        if nt < 4 or np.any(np.diff(self.times) <= 0):
+            raise validation.ValidationError(
+                owner, "times", "a strictly increasing 1D array with >= 4 entries",
+                f"{nt} entries" if nt < 4 else "non-increasing times")
+        self.values = validation.array(owner, "values", values,
+                                       what="a finite array of S (n_t, ..., 3)")
+        if self.values.ndim < 2 or self.values.shape[0] != nt or self.values.shape[-1] != 3:
+            raise validation.ValidationError(
+                owner, "values", f"one frame per time, n_t = {nt}", f"shape {self.values.shape}",
+                "values must have shape (n_t, 3) for a uniform texture or (n_t, *grid_shape, 3) "
+                "on a grid")
         spatial = self.values.shape[1:-1]
+        if grid is not None and (isinstance(grid, (str, bytes)) or not hasattr(grid, "__len__")):
+            raise validation.ValidationError(owner, "grid", "a list of coordinate arrays",
+                                             repr(grid))
+        self.grid = None if grid is None else [
+            validation.array(owner, f"grid[{k}]", g, (None,), what="a finite 1D array (m)")
+            for k, g in enumerate(grid)]
         if (self.grid is None) != (len(spatial) == 0):
-            raise ValueError("SampledTexture: give grid coordinates exactly when values have spatial axes")
+            raise validation.ValidationError(
+                owner, "grid", "given exactly when values have spatial axes",
+                f"{'no grid' if self.grid is None else 'a grid'} for values of shape "
+                f"{self.values.shape}")
         if self.grid is not None and tuple(len(g) for g in self.grid) != spatial:
-            raise ValueError(f"SampledTexture: grid lengths {[len(g) for g in self.grid]} do not match "
-                             f"the spatial shape {spatial} of values")
-        self.periodic = bool(periodic)
+            raise validation.ValidationError(
+                owner, "grid", f"of lengths matching the spatial shape {spatial} of values",
+                f"grid lengths {[len(g) for g in self.grid]} that do not match")
+        if self.grid is not None:
+            for k, g in enumerate(self.grid):
+                if len(g) < 2 or np.any(np.diff(g) <= 0):
+                    raise validation.ValidationError(owner, f"grid[{k}]",
+                                                     "strictly increasing with >= 2 entries",
+                                                     repr(g.tolist()))
+        self.periodic = validation.boolean(owner, "periodic", periodic)
         dt = np.diff(self.times)
         if self.periodic and not np.allclose(dt, dt[0], rtol=1e-9):
-            raise ValueError("SampledTexture: a periodic series needs uniform time steps")
+            raise validation.ValidationError(
+                owner, "times", "uniformly spaced (a periodic series needs uniform time steps)",
+                f"steps from {dt.min():g} to {dt.max():g} s")
         self.period = nt * dt[0] if self.periodic else None
 
     def _frames_at(self, device, coords_si) -> np.ndarray:
@@ -219,13 +266,24 @@ class SampledTexture:
         from scipy.interpolate import RegularGridInterpolator
         axes = device.axes
         if len(self.grid) != len(axes):
-            raise ValueError(f"SampledTexture: the grid has {len(self.grid)} axes, the device spans {axes!r}")
+            raise validation.ValidationError(
+                "SampledTexture", "grid", f"one coordinate array per device axis ({axes!r})",
+                f"{len(self.grid)} arrays")
         pts = np.column_stack([coords_si[:, "xyz".index(a)] for a in axes])
+        # the mesh extent over all ranks, so that every rank takes the same decision
+        n = len(axes)
+        ext = device.comm.allgather((pts.min(axis=0), pts.max(axis=0)) if len(pts) else
+                                    (np.full(n, np.inf), np.full(n, -np.inf)))
+        lo = np.min([e[0] for e in ext], axis=0)
+        hi = np.max([e[1] for e in ext], axis=0)
         for k, (g, a) in enumerate(zip(self.grid, axes)):
             tol = 1e-9 * max(abs(g[0]), abs(g[-1]), g[-1] - g[0])
-            if pts[:, k].min() < g[0] - tol or pts[:, k].max() > g[-1] + tol:
-                raise ValueError(f"SampledTexture: the grid along {a} spans [{g[0]:g}, {g[-1]:g}] m but "
-                                 f"the mesh spans [{pts[:, k].min():g}, {pts[:, k].max():g}] m")
+            if lo[k] < g[0] - tol or hi[k] > g[-1] + tol:
+                raise validation.ValidationError(
+                    "SampledTexture", f"grid[{k}]", "covering the mesh",
+                    f"[{g[0]:g}, {g[-1]:g}] m",
+                    f"the grid along {a} spans [{g[0]:g}, {g[-1]:g}] m but the mesh spans "
+                    f"[{lo[k]:g}, {hi[k]:g}] m")
         vals = np.moveaxis(self.values, 0, -2)          # (*grid, n_t, 3)
         interp = RegularGridInterpolator(self.grid, vals, bounds_error=False, fill_value=None)
         return np.moveaxis(interp(pts), 1, 0)           # (n_t, n_points, 3)
