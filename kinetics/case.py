@@ -1,79 +1,55 @@
 """Case files: a device, its materials, conditions, a model, measurements and outputs in TOML.
 
-Read with :mod:`tomllib` and validated before anything is meshed or solved; every error
-names the key, the file and line, and the valid choices.  docs/case_files.md documents the
-schema field by field.  Sections common to every model are checked here (:data:`SCHEMA`):
-``[geometry]`` (``builder = NAME`` + its parameters, or ``file = PATH``), ``[materials]``
-(region -> library name or table), ``[boundaries."FACET"]`` (``type`` = one of
-:data:`BOUNDARY_TYPES` + its keys), ``[solver]``, ``[[measure.*]]``, ``[output]``.
+Read as bytes (at most :data:`MAX_BYTES`, UTF-8), parsed with :mod:`tomllib` and validated
+completely before anything is meshed or solved: every key, type, range, vector, name and
+reference, the materials and boundary objects, the names the geometry will have (computed
+without meshing), the PETSc options and the geometry file paths.  All problems of a file
+are reported together in one :class:`CaseError`, one line each: ``"FILE, line N:
+[key.path] message"`` naming the valid choices.  docs/case_files.md documents the schema
+field by field.
 
-The model is chosen by its section (``[sweep]``, ``[pumping]``, ``[texture_pumping]``, ...;
-none: the steady spin-charge model).  Each model registers the schema of its section, its
-checks and its run function in :mod:`kinetics.models.registry`; this module validates the
-section through that record and stores it as :attr:`Case.model`.  At most one model section
-may be present.
+The sections common to every model are checked by :mod:`kinetics.case_checks` (schemas
+there), the names by :mod:`kinetics.case_layout`.  The model is chosen by its section
+(``[sweep]``, ``[pumping]``, ``[texture_pumping]``, ...; none: the steady spin-charge
+model).  Each model registers the schema of its section, its checks and its run function in
+:mod:`kinetics.models.registry`; the case keeps the record as :attr:`Case.model`.  At most
+one model section may be present.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-import difflib
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kinetics import validation
-from kinetics.case_schema import Locator, check_keys, check_type
+from kinetics.case_schema import did_you_mean
+from kinetics.case_text import (MAX_BYTES, MAX_DEPTH, CaseError, Locator, decode_case, deepest,
+                                parse_toml)
 from kinetics.models.registry import REGISTRY, CaseModel, Registry
 
-__all__ = ["CaseError", "Case", "load_case", "parse_case", "SCHEMA", "BOUNDARY_TYPES",
-           "schema", "check_unit_vector", "sweep_directions"]
+__all__ = ["CaseError", "Case", "load_case", "parse_case", "decode_case", "SCHEMA",
+           "BOUNDARY_TYPES", "MAX_BYTES", "MAX_DEPTH", "schema",
+           "sweep_directions"]
+
+def __getattr__(name: str):
+    # the schemas live in kinetics.case_checks (kept importable from here)
+    if name in ("SCHEMA", "BOUNDARY_TYPES"):
+        from kinetics import case_checks
+        return getattr(case_checks, name)
+    if name in ("GEOMETRY_BUILDERS", "LENGTH_KEYS"):
+        from kinetics import case_layout
+        return getattr(case_layout, name)
+    raise AttributeError(f"module 'kinetics.case' has no attribute {name!r}")
 
 
-class CaseError(ValueError):
-    """Invalid case file; the message names the key, the file and line."""
-
-
-#: allowed keys of the sections common to every model (None: free-form, checked below); the
-#: model sections come from the registry (:func:`schema`)
-SCHEMA: dict[str, Any] = {
-    "title": str,
-    "description": str,
-    "geometry": None,
-    "materials": None,
-    "boundaries": None,
-    "solver": {"degree": int, "preset": str, "petsc_options": dict},
-    "measure": {"resistance": list, "torque": list, "spin_current": list, "profile": list},
-    "output": {"fields": bool, "pictures": bool, "json": bool},
-}
-
-BOUNDARY_TYPES: dict[str, dict[str, type | tuple]] = {
-    "contact": {"V": (int, float), "spin": str},
-    "current": {"current": (int, float)},
-    "probe": {},
-    "insulator": {},
-    "magnetic": {"G_r": (int, float), "G_i": (int, float), "G_s": (int, float),
-                 "m": list, "interface": str, "Gamma_loss": list, "rotation": list,
-                 "pumping": list},
-}
-
-#: boundary type -> class in kinetics.physics.boundaries
-BOUNDARY_CLASSES = {"contact": "Contact", "current": "CurrentContact", "probe": "FloatingProbe",
-                    "insulator": "Insulator", "magnetic": "MagneticInterface"}
-
-MATERIAL_KEYS = {"base", "sigma", "lambda_sf", "theta_sh", "kappa", "gauge_field", "source"}
-
-GEOMETRY_BUILDERS = ("layered_box", "film", "stack", "hall_bar", "nonlocal_spin_valve",
-                     "pillar", "blocks")
-
-MEASURE_KEYS = {
-    "resistance": {"name": str, "current": str, "plus": str, "minus": str, "scale": (int, float)},
-    "torque": {"interface": str, "current_density": list, "normal": list, "name": str},
-    "spin_current": {"surface": str, "name": str, "region": str},
-    "profile": {"name": str, "start": list, "end": list, "points": int},
-}
+def _keytext(keypath: tuple) -> str:
+    out = ""
+    for k in keypath:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
 
 
 @dataclasses.dataclass
@@ -90,6 +66,12 @@ class Case:
         Folder that relative paths (``geometry.file``) are resolved against.
     model:
         The :class:`kinetics.models.registry.CaseModel` the case runs (chosen by its section).
+    layout:
+        The region and facet names of the geometry (``.regions``, ``.boundaries``), computed
+        without meshing by :func:`kinetics.case_layout.layout_of`; None when they could not
+        be computed (then the names are checked against the mesh).
+    geometry_path:
+        The checked path of ``[geometry] file`` (None for builders).
     """
 
     data: dict
@@ -97,14 +79,38 @@ class Case:
     base_dir: Path
     _locator: Locator
     model: CaseModel | None = None
+    layout: Any = None
+    geometry_path: Path | None = None
+    _errors: list = dataclasses.field(default_factory=list, repr=False)
+    _materials: dict | None = dataclasses.field(default=None, repr=False)
+    _boundaries: list | None = dataclasses.field(default=None, repr=False)
 
-    def error(self, keypath: tuple, message: str) -> CaseError:
-        """A CaseError for ``keypath`` naming the file and line."""
+    # -- errors --------------------------------------------------------------------------
+    def message(self, keypath: tuple, message: str) -> str:
+        """``"FILE, line N: [key.path] message"`` (the line of the key, or of its table)."""
         line = self._locator.line(keypath)
         where = f"{self.path}" + (f", line {line}" if line else "")
-        key = ".".join(str(k) for k in keypath)
-        return CaseError(f"{where}: [{key}] {message}")
+        return f"{where}: [{_keytext(keypath)}] {message}" if keypath else f"{where}: {message}"
 
+    def error(self, keypath: tuple, message: str) -> CaseError:
+        """A CaseError for ``keypath`` naming the file and line (to raise)."""
+        return CaseError(self.message(keypath, message))
+
+    def report(self, keypath: tuple, message: str) -> None:
+        """Record an error for ``keypath``; :func:`parse_case` raises them all together."""
+        self._errors.append((tuple(keypath), self.message(keypath, message)))
+
+    def has_errors(self, *prefix) -> bool:
+        """Whether an error was reported for ``prefix`` or a key under it."""
+        return any(k[:len(prefix)] == tuple(prefix) for k, _ in self._errors)
+
+    def raise_errors(self) -> None:
+        """Raise one CaseError with every reported error (in the order found), if any."""
+        if self._errors:
+            seen = list(dict.fromkeys(m for _, m in self._errors))
+            raise CaseError(seen)
+
+    # -- reading -------------------------------------------------------------------------
     def get(self, *keys, default=None):
         """The value at ``data[keys[0]][keys[1]]...``, or ``default`` where a key is missing."""
         d = self.data
@@ -120,28 +126,43 @@ class Case:
         return spec.get("type") if isinstance(spec, dict) else None
 
     # -- building the objects ------------------------------------------------------------
-    def build_device(self, comm=None):
+    def build_device(self, comm=None, output_dir=None):
         """The :class:`kinetics.device.Device` of ``[geometry]`` (meshes with gmsh on rank 0).
+
+        Parameters
+        ----------
+        comm:
+            MPI communicator.
+        output_dir:
+            The run's output folder: a ``[geometry] cache`` folder must lie inside it
+            (:func:`kinetics.case_layout.cache_dir`); needed only for such a folder.
 
         Raises
         ------
         CaseError
-            If the builder rejects its parameters (the builder's message, with file and line).
+            If the builder or loader rejects its parameters (their message, with file and
+            line), or a cache folder is given without ``output_dir`` or outside it.
         """
         try:
-            return self._build_device(comm)
-        except (ValueError, KeyError, TypeError) as exc:
+            return self._build_device(comm, output_dir)
+        except (ValueError, KeyError, TypeError, FileNotFoundError) as exc:
             if isinstance(exc, CaseError):
                 raise
             raise self.error(("geometry",), str(exc).strip('"')) from None
 
-    def _build_device(self, comm):
+    def _build_device(self, comm, output_dir):
+        from kinetics.case_layout import cache_dir, geometry_roots
         geo = dict(self.data["geometry"])
         if "file" in geo:
             from kinetics.geometry import load
             path = Path(geo.pop("file"))
-            path = path if path.is_absolute() else self.base_dir / path
-            return load(path, comm=comm, **geo)
+            path = self.geometry_path or (path if path.is_absolute() else self.base_dir / path)
+            return load(path, comm=comm, trusted=False, roots=geometry_roots(self), **geo)
+        if isinstance(geo.get("cache"), str):
+            if output_dir is None:
+                raise self.error(("geometry", "cache"), "a cache folder lies in the output "
+                                 "folder, which this call does not know (output_dir)")
+            geo["cache"] = cache_dir(self, output_dir)
         builder = geo.pop("builder")
         if builder == "layered_box":
             from kinetics.geometry import layered_box
@@ -153,113 +174,54 @@ class Case:
         return getattr(geometry, builder)(comm=comm, **geo)
 
     def materials(self, device) -> dict:
-        """Region name -> Material, checked against the device's regions."""
-        from kinetics import materials as lib
-        out = {}
-        for region, spec in self.data["materials"].items():
+        """Region name -> :class:`kinetics.materials.Material` (built and checked when the
+        case was parsed), checked against the device's regions.
+
+        Raises
+        ------
+        CaseError
+            For a region the device does not have, or a region without material.
+        """
+        from kinetics.case_checks import build_materials
+        if self._materials is None:
+            self._materials = build_materials(self)
+            self.raise_errors()
+        for region in self._materials:
             if region not in device.regions:
                 raise self.error(("materials", region), f"unknown region '{region}'; regions of "
                                  f"the device: {', '.join(sorted(device.regions))}")
-            try:
-                if isinstance(spec, str):
-                    out[region] = lib.get(spec)
-                else:
-                    spec = dict(spec)
-                    base = spec.pop("base", None)
-                    if base is None:
-                        out[region] = lib.Material(name=region, **spec)
-                    else:
-                        out[region] = lib.get(base, **spec)
-            except (KeyError, ValueError, TypeError) as exc:
-                raise self.error(("materials", region), str(exc).strip('"')) from None
-        missing = sorted(set(device.regions) - set(out))
+        missing = sorted(set(device.regions) - set(self._materials))
         if missing:
             raise self.error(("materials",), f"region(s) {missing} have no material; every "
                              f"region needs one (regions: {', '.join(sorted(device.regions))})")
-        return out
+        return dict(self._materials)
 
     def boundaries(self, device) -> list:
-        """The boundary conditions, checked against the device's facet names."""
-        from kinetics import materials as lib
-        from kinetics.physics import boundaries as bc
-        out = []
-        for name, spec in self.data.get("boundaries", {}).items():
-            if name not in device.boundaries:
-                close = difflib.get_close_matches(name, device.boundaries, n=3)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                raise self.error(("boundaries", name), f"unknown facet name '{name}'{hint}; "
+        """The boundary conditions (fresh copies of the objects built and checked when the
+        case was parsed), checked against the device's facet names.
+
+        Raises
+        ------
+        CaseError
+            For a facet name the device does not have.
+        """
+        from kinetics.case_checks import build_boundaries
+        if self._boundaries is None:
+            self._boundaries = build_boundaries(self)
+            self.raise_errors()
+        for cond in self._boundaries:
+            if cond.name not in device.boundaries:
+                raise self.error(("boundaries", cond.name), f"unknown facet name '{cond.name}'"
+                                 f"{did_you_mean(cond.name, device.boundaries, quote=False)}; "
                                  f"facets of the device: {', '.join(sorted(device.boundaries))}")
-            spec = dict(spec)
-            kind = spec.pop("type")
-            try:
-                if kind == "magnetic" and "interface" in spec:
-                    p = lib.interface(spec.pop("interface"))
-                    spec = {"G_r": p.G_r, "G_i": p.G_i, "G_s": p.G_s, **spec}
-                out.append(getattr(bc, BOUNDARY_CLASSES[kind])(name, **spec))
-            except (KeyError, ValueError, TypeError) as exc:
-                raise self.error(("boundaries", name), str(exc).strip('"')) from None
-        return out
-
-
-def check_unit_vector(case: Case, keypath: tuple, value) -> np.ndarray:
-    """A direction given as a unit 3-vector (| |m| - 1 | <= 1e-6), for model validate hooks.
-
-    Raises
-    ------
-    CaseError
-        ``"[keypath] must be a unit vector, got |m| = 2 for [...]; ..."`` (file and line).
-    """
-    try:
-        return validation.unit_vector("", str(keypath[-1]), value)
-    except validation.ValidationError as exc:
-        raise case.error(keypath, exc.brief()) from None
-
-
-#: geometry parameters that are lengths (every number in them must be > 0)
-LENGTH_KEYS = {"h", "thickness", "length", "width", "size", "lengths", "gap", "arm_width",
-               "arm_length", "fm_thickness", "fm_length", "fm_widths", "channel_length",
-               "channel_width", "channel_thickness", "semi_axes"}
-
-
-def _numbers(value):
-    if isinstance(value, bool):
-        return
-    if isinstance(value, (int, float)):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from _numbers(v)
+        return copy.deepcopy(self._boundaries)
 
 
 def schema(registry: Registry | None = None) -> dict[str, Any]:
-    """Allowed top-level keys: :data:`SCHEMA` plus every registered model section."""
+    """Allowed top-level keys: the common sections plus every registered model section."""
+    from kinetics.case_checks import SCHEMA
     registry = registry or REGISTRY
     return {**SCHEMA, **{m.section: dict(m.keys) for m in registry.models() if m.section}}
-
-
-def _select_model(case: Case, registry: Registry) -> CaseModel:
-    present = [s for s in registry.sections() if s in case.data]
-    if len(present) > 1:
-        present.sort(key=lambda s: case._locator.line((s,)) or 0)
-        raise case.error((present[-1],), f"a case runs one model, but [{present[0]}] and "
-                         f"[{present[-1]}] select two ({registry.lookup(present[0]).name}, "
-                         f"{registry.lookup(present[-1]).name}): remove one of them")
-    if present:
-        return registry.lookup(present[0])
-    if not registry.has_default():
-        raise CaseError(f"{case.path}: no model section: give one of "
-                        f"{', '.join(f'[{s}]' for s in registry.sections())}")
-    return registry.lookup(None)
-
-
-def _check_model(case: Case, model: CaseModel) -> None:
-    """The section's required keys and the model's own checks (keys and types are done)."""
-    section = case.data.get(model.section, {}) if model.section else {}
-    for key, what in model.required.items():
-        if key not in section:
-            raise case.error((model.section, key), f"required, {what}")
-    if model.validate is not None:
-        model.validate(case, section)
 
 
 def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None,
@@ -272,95 +234,49 @@ def parse_case(text: str, path: str = "<string>", base_dir: Path | None = None,
     Raises
     ------
     CaseError
-        For TOML syntax errors and for every schema violation, naming key, file and line;
-        also when two model sections are present.
+        With every problem of the case (``.errors``, one line each naming file, line, key
+        and the valid choices); a TOML syntax error alone.
     """
     registry = registry or REGISTRY
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"{path}: invalid TOML: {exc}") from None
-    case = Case(data, path, base_dir or Path.cwd(), Locator(text))
-    allowed = schema(registry)
-    check_keys(case, (), data, allowed)
-    model = case.model = _select_model(case, registry)
-    for section in ("geometry", *model.needs):
-        if section not in data:
-            raise case.error((section,), f"missing section [{section}]")
-    for section, keys in allowed.items():
-        if isinstance(keys, dict) and section in data:
-            check_type(case, (section,), data[section], dict)
-            check_keys(case, (section,), data[section], keys)
-    geo = data["geometry"]
-    check_type(case, ("geometry",), geo, dict)
-    if ("builder" in geo) == ("file" in geo):
-        raise case.error(("geometry",), "give exactly one of builder = NAME or file = PATH; "
-                         f"builders: {', '.join(GEOMETRY_BUILDERS)}")
-    if "builder" in geo and geo["builder"] not in GEOMETRY_BUILDERS:
-        raise case.error(("geometry", "builder"), f"unknown builder '{geo['builder']}'; valid: "
-                         f"{', '.join(GEOMETRY_BUILDERS)}")
-    for key, value in geo.items():
-        if key in LENGTH_KEYS:
-            try:
-                for v in _numbers(value):
-                    validation.positive("geometry", key, v)
-            except ValueError:
-                raise case.error(("geometry", key), f"lengths must be positive (metres), got "
-                                 f"{value!r}") from None
-        if key == "layers":
-            for layer in value:
-                if not (isinstance(layer, list) and len(layer) >= 2 and isinstance(layer[1], (int, float))
-                        and layer[1] > 0):
-                    raise case.error(("geometry", "layers"), f"each layer is [name, thickness_m"
-                                     f"(, cells)] with a positive thickness, got {layer!r}")
-    for region, spec in data.get("materials", {}).items():
-        if isinstance(spec, dict):
-            check_keys(case, ("materials", region), spec, MATERIAL_KEYS)
-        elif not isinstance(spec, str):
-            raise case.error(("materials", region), "must be a library name or a table "
-                             "{ base = NAME, <overrides> }")
-    for name, spec in data.get("boundaries", {}).items():
-        if not isinstance(spec, dict) or "type" not in spec:
-            raise case.error(("boundaries", name), f"needs type = one of "
-                             f"{', '.join(BOUNDARY_TYPES)}")
-        kind = spec["type"]
-        if kind not in BOUNDARY_TYPES:
-            raise case.error(("boundaries", name, "type"), f"unknown type '{kind}'; valid: "
-                             f"{', '.join(BOUNDARY_TYPES)}")
-        check_keys(case, ("boundaries", name), {k: v for k, v in spec.items() if k != "type"},
-                   BOUNDARY_TYPES[kind])
-        if kind == "magnetic" and "m" in spec:
-            check_unit_vector(case, ("boundaries", name, "m"), spec["m"])
-    _check_model(case, model)
-    for kind, entries in data.get("measure", {}).items():
-        for i, entry in enumerate(entries):
-            check_type(case, ("measure", kind), entry, dict)
-            check_keys(case, ("measure", kind), entry, MEASURE_KEYS[kind])
-    solver = data.get("solver", {})
-    if "degree" in solver:
-        try:
-            validation.integer("solver", "degree", solver["degree"], 1, 3)
-        except validation.ValidationError as exc:
-            raise case.error(("solver", "degree"), exc.brief()) from None
-    presets = ("auto", "direct", "iterative", "fieldsplit")
-    if "preset" in solver and solver["preset"] not in presets:
-        raise case.error(("solver", "preset"), f"unknown preset '{solver['preset']}'; valid: "
-                         f"{', '.join(presets)}")
+    if len(text) > MAX_BYTES:
+        raise CaseError(f"{path}: the text is longer than {MAX_BYTES} characters (1 MiB); a "
+                        f"case file is a few kilobytes of TOML")
+    data = parse_toml(text, path)
+    depth, keys, big = deepest(data)
+    case = Case(data, path, Path(base_dir) if base_dir is not None else Path.cwd(),
+                Locator(text))
+    if depth > MAX_DEPTH:
+        raise case.error(keys, f"tables and arrays nested more than {MAX_DEPTH} levels deep; "
+                               f"no key of a case file needs that")
+    if big is not None:
+        raise case.error(big, "invalid TOML: an integer outside the 64-bit range "
+                              "(-2^63 to 2^63 - 1)")
+    from kinetics.case_checks import validate
+    validate(case, registry)
+    case.raise_errors()
     return case
 
 
 def load_case(path) -> Case:
-    """Read and validate a case file.
+    """Read and validate a case file (bytes, decoded as UTF-8; see :func:`decode_case`).
 
     Raises
     ------
     CaseError
-        If the file is missing or invalid (the message names key, file and line).
+        If the file is missing, not a regular file, unreadable, too large, not UTF-8 text,
+        empty, or invalid (every problem, see :func:`parse_case`).
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise CaseError(f"case file {path} not found")
-    return parse_case(path.read_text(), str(path), path.parent)
+    if not path.is_file():
+        raise CaseError(f"{path}: not a case file (a directory or special file)")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CaseError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_case(decode_case(raw, str(path)), str(path), path.parent)
 
 
 def sweep_directions(plane: str, steps: int) -> tuple[np.ndarray, np.ndarray]:

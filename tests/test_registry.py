@@ -114,3 +114,31 @@ def test_every_model_section_rejects_an_unknown_key(model):
     assert message.startswith("unknown.toml, line 11: ")
     assert f"[{model.section}.bogus_key] unknown key 'bogus_key'" in message
     assert re.search(r"valid keys: .*" + re.escape(sorted(model.keys)[-1]), message)
+
+
+def test_a_model_schema_gives_keys_required_ranges_references_and_its_docs_table():
+    from kinetics.case_schema import Integer, Number, String, doc_table
+    schema = {"strength": Number(required=True, unit="T", lo=0.0, hi=10.0, description="field"),
+              "count": Integer(lo=1, hi=100, default=4, description="samples"),
+              "surface": String(ref="facet", description="a facet")}
+    registry = REGISTRY.copy()
+    model = registry.register(CaseModel(name="toy2", section="toy2", run=_toy_run, needs=(),
+                                        schema=schema))
+    assert model.keys == schema and model.required == {"strength": "a number (T) in [0, 10]"}
+    text = BASE + '\n[toy2]\nstrength = true\ncount = 0\nsurface = "zmn"\nextra = 1\n'
+    with pytest.raises(CaseError) as info:
+        parse_case(text, "toy2.toml", registry=registry)
+    assert info.value.errors == [
+        "toy2.toml, line 8: [toy2.strength] must be a number (T) in [0, 10], got boolean true",
+        "toy2.toml, line 9: [toy2.count] must be an integer in [1, 100], got integer 0",
+        "toy2.toml, line 11: [toy2.extra] unknown key 'extra'; valid keys: count, strength, surface",
+        "toy2.toml, line 10: [toy2.surface] unknown facet name 'zmn'; facets of the device: xmax, "
+        "xmin, ymax, ymin, zmax, zmin; did you mean 'zmin'?"]
+    assert parse_case(BASE + '\n[toy2]\nstrength = 2\n', "toy2.toml", registry=registry).model \
+        is model
+    assert doc_table(schema).splitlines()[2:] == [
+        "| `strength` | number | [0, 10] T | required | field |",
+        "| `count` | integer | 1 to 100 | `4` | samples |",
+        "| `surface` | string | a facet name |  | a facet |"]
+    with pytest.raises(ValueError, match="give either schema or keys/required"):
+        CaseModel(name="bad", section="bad", run=_toy_run, schema=schema, keys={"a": int})

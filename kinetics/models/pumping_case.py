@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import math
 
-from kinetics import validation
-from kinetics.case import check_unit_vector
+from kinetics.case_schema import MAX_COUNT, Array, Bool, Integer, Number, String, Vector
 from kinetics.models.registry import CaseModel, register
-from kinetics.models.spin_charge_case import UNITS, check_magnetic_interface, measure, prepare
+from kinetics.models.spin_charge_case import UNITS, check_circuit, measure, prepare
 
 __all__ = ["PUMPING", "pumping_problem", "run"]
 
@@ -76,29 +75,27 @@ def run(case, device, context) -> dict:
 
 
 def _validate(case, spec: dict) -> None:
-    check_magnetic_interface(case, ("pumping", "interface"), spec["interface"])
-    for key in ("frequency_Hz", "cone_angle_deg"):
-        try:
-            validation.positive("pumping", key, spec[key])
-        except ValueError:
-            raise case.error(("pumping", key), "required, a positive number") from None
-    if "axis" in spec:
-        check_unit_vector(case, ("pumping", "axis"), spec["axis"])
-    if "samples" in spec:
-        try:
-            validation.integer("pumping", "samples", spec["samples"], 1)
-        except validation.ValidationError as exc:
-            raise case.error(("pumping", "samples"), exc.brief()) from None
-    for name in spec.get("floating", []):
-        if case.boundary_type(name) != "contact":
-            raise case.error(("pumping", "floating"), f"'{name}' must be a boundary of type "
-                             "'contact' (a floating contact is an ideal voltmeter pad)")
+    check_circuit(case, floating=spec.get("floating", ()))
 
 
-PUMPING = register(CaseModel(
-    name="pumping", section="pumping", run=run,
-    keys={"interface": str, "frequency_Hz": (int, float), "cone_angle_deg": (int, float),
-          "axis": list, "samples": int, "floating": list, "backflow": bool},
-    required={"interface": "the name of a boundary of type 'magnetic'",
-              "frequency_Hz": "a positive number", "cone_angle_deg": "a positive number"},
-    validate=_validate))
+#: the schema of [pumping] (docs/case_files.md)
+SCHEMA = {
+    "interface": String(required=True, ref="boundary", ref_types=("magnetic",),
+                        description="the magnetic boundary whose magnet precesses"),
+    "frequency_Hz": Number(required=True, unit="Hz", lo=1.0, hi=1e15,
+                           description="precession frequency f (ω = 2πf)"),
+    "cone_angle_deg": Number(required=True, unit="deg", lo=1e-6, hi=90.0,
+                             description="precession cone angle"),
+    "axis": Vector(norm="unit", description="precession axis, the static magnetization "
+                                            "(default: the boundary's `m`)"),
+    "samples": Integer(lo=4, hi=MAX_COUNT, default=16,
+                       description="instants per period averaged (quasi-static metal)"),
+    "floating": Array(String(ref="boundary", ref_types=("contact",)), unique=True,
+                      max_len=100, description="contacts that float: equipotential pads "
+                                               "drawing no net current (at least one contact "
+                                               "must stay fixed)"),
+    "backflow": Bool(default=True, description="spin backflow through G_r, G_i"),
+}
+
+PUMPING = register(CaseModel(name="pumping", section="pumping", run=run, schema=SCHEMA,
+                             validate=_validate))

@@ -1,11 +1,12 @@
 """The models a case file can run, each registered with its section of the case file.
 
 A model brings a :class:`CaseModel` record: the TOML section that selects it (or None for
-the default model, run when no model section is present), the keys and types of that
-section, the keys it requires, a ``validate`` hook for the checks that need the whole case,
-the other sections it needs, and the ``run`` function.  :func:`kinetics.case.parse_case`
-validates the section through the record and :func:`kinetics.runner.run_case` calls
-``run``; neither has a branch per model.
+the default model, run when no model section is present), the schema of that section (key
+-> :mod:`kinetics.case_schema` spec: type, valid range, unit, default, meaning; it also
+writes the section's table in docs/case_files.md), a ``validate`` hook for the checks that
+need the whole case, the other sections it needs, and the ``run`` function.
+:func:`kinetics.case.parse_case` validates the section through the record and
+:func:`kinetics.runner.run_case` calls ``run``; neither has a branch per model.
 
 Adding a model: write ``kinetics/models/<name>_case.py`` that builds its CaseModel and calls
 :func:`register` at import, and add the module to :data:`MODULES`.  The modules are
@@ -38,24 +39,36 @@ class CaseModel:
     section:
         The top-level TOML table that selects the model, e.g. ``"pumping"``; None for the
         default model (run when no model section is present).
+    schema:
+        Keys of the section -> spec (:class:`kinetics.case_schema.Number`, ``Integer``,
+        ``String``, ``Bool``, ``Vector``, ``Matrix3``, ``Array``, ``Table``): type, range,
+        unit, default, whether required, and references to facets, regions or boundaries.
+        Unknown keys, missing required keys and invalid values are errors naming file, line
+        and key.  ``keys`` and ``required`` are derived from it when it is given.
     keys:
-        Allowed keys of the section -> type or tuple of types (``(int, float)`` for numbers,
-        ``list`` for arrays, ``dict`` for tables).  Unknown keys and wrong types are errors
-        naming file, line and key.
+        Allowed keys of the section -> spec, or type or tuple of types (``(int, float)``
+        for numbers, ``list`` for arrays, ``dict`` for tables) for a model without a
+        ``schema``.
     required:
         Keys that must be present -> what they are; a missing key gives
         ``"[section.key] required, <what>"``.
     needs:
         Other sections the model needs besides ``[geometry]`` (e.g. ``("materials",)``).
     validate:
-        ``validate(case, section)`` for checks beyond keys and types (ranges, references to
-        boundaries); raises :class:`kinetics.case.CaseError` via ``case.error(keypath, msg)``.
-        Called after the common sections have been checked.
+        ``validate(case, section)`` for checks beyond the schema (relations between keys and
+        sections); reports each problem with ``case.report(keypath, message)`` (or raises
+        ``case.error(keypath, message)`` for one).  Called only when the section itself
+        passed its schema, after the common sections have been checked.
     run:
         ``run(case, device, context) -> dict``: solve and measure; the dict is merged into
         results.json after ``case``, ``case_file``, ``ranks``, ``mesh``.  Set
         ``context.solution`` to the solution whose fields are written (fields.bp, .vtu,
         pictures), or leave it None for results.json only.
+
+    Raises
+    ------
+    ValueError
+        If both ``schema`` and ``keys``/``required`` are given.
     """
 
     name: str
@@ -65,6 +78,17 @@ class CaseModel:
     required: Mapping[str, str] = dataclasses.field(default_factory=dict)
     needs: tuple[str, ...] = ("materials",)
     validate: Callable[..., None] | None = None
+    schema: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.schema:
+            if self.keys or self.required:
+                raise ValueError(f"model '{self.name}': give either schema or keys/required")
+            from kinetics.case_schema import Spec, requirement
+            object.__setattr__(self, "keys", dict(self.schema))
+            object.__setattr__(self, "required", {k: requirement(s)
+                                                  for k, s in self.schema.items()
+                                                  if isinstance(s, Spec) and s.required})
 
 
 @dataclasses.dataclass

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kinetics import validation
-from kinetics.case import check_unit_vector
+from kinetics.case_schema import MAX_COUNT, Array, Integer, String, Vector
 from kinetics.models.registry import CaseModel, register
 
 __all__ = ["STEADY", "SWEEP", "UNITS", "prepare", "measure", "solve_steady", "sweep_directions"]
@@ -53,19 +52,35 @@ def sweep_directions(plane: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
 
 def prepare(case, device, progress) -> tuple[dict, list, dict]:
     """The inputs of a spin-charge problem: (materials, boundary conditions, keyword options
-    ``degree``, ``solver``, ``petsc_options`` of ``[solver]``).
+    ``degree``, ``solver``, ``petsc_options`` of ``[solver]``; the PETSc options normalized
+    by :func:`kinetics.solvers.options.validate_case_options`, already checked at parse time).
+
+    The points of every ``[[measure.profile]]`` are located in the mesh here, before the
+    solve (the one check that needs the mesh: a .geo file's shape is known only to gmsh).
 
     Raises
     ------
     kinetics.case.CaseError
-        For region or facet names the device does not have, and rejected parameters.
+        For region or facet names the device does not have, rejected parameters, and
+        profile points outside the device.
     """
+    from kinetics import validation
+    from kinetics.observables import locate_points
     materials = case.materials(device)
     boundaries = case.boundaries(device)
+    for i, spec in enumerate(case.get("measure", "profile", default=[])):
+        pts = np.linspace(spec["start"], spec["end"], spec.get("points", 50))
+        try:
+            locate_points(device, pts, "measure.profile", spec.get("name", f"profile {i + 1}"))
+        except validation.ValidationError as exc:
+            raise case.error(("measure", "profile", i), exc.brief()) from None
     solver = case.get("solver", default={})
     progress.step(f"assembling: {device.mesh.topology.index_map(device.dim).size_global} cells")
     options = {"degree": solver.get("degree", 1), "solver": solver.get("preset", "auto"),
-               "petsc_options": solver.get("petsc_options")}
+               "petsc_options": None}
+    if solver.get("petsc_options"):
+        from kinetics.solvers.options import validate_case_options
+        options["petsc_options"] = validate_case_options(solver["petsc_options"])
     return materials, boundaries, options
 
 
@@ -169,37 +184,57 @@ def run_sweep(case, device, context) -> dict:
     return results
 
 
-def check_magnetic_interface(case, keypath: tuple, name) -> None:
-    """Check that ``name`` is a boundary of type 'magnetic' in the case.
+def check_circuit(case, floating=()) -> None:
+    """Report unless some ``[boundaries]`` table of type 'contact' (not in ``floating``)
+    fixes the potential (without one the problem is singular)."""
+    table = case.get("boundaries", default={})
+    table = table if isinstance(table, dict) else {}
+    fixed = [n for n, s in table.items() if isinstance(s, dict) and s.get("type") == "contact"
+             and n not in floating]
+    if not fixed:
+        what = "every contact floats" if floating else "no boundary has type 'contact'"
+        case.report(("boundaries",), f"{what}: at least one contact must fix the potential "
+                                     f"(type = \"contact\", V = ...)")
 
-    Raises
-    ------
-    kinetics.case.CaseError
-        ``"[keypath] must name a boundary of type 'magnetic'"``.
-    """
-    if case.boundary_type(name) != "magnetic":
-        raise case.error(keypath, "must name a boundary of type 'magnetic'")
+
+def check_drive(case) -> None:
+    """Report unless something drives the steady problem
+    (:func:`kinetics.case_checks.has_drive`; otherwise every field is zero)."""
+    from kinetics.case_checks import has_drive
+    if not has_drive(case):
+        case.report(("boundaries",), "nothing drives a current: every contact has the same "
+                                     "potential V, no current boundary has current != 0 and "
+                                     "no magnetic boundary pumps (every field would be zero)")
+
+
+def _validate_steady(case, section: dict) -> None:
+    check_circuit(case)
+    check_drive(case)
 
 
 def _validate_sweep(case, sweep: dict) -> None:
-    for p in sweep.get("planes", []):
-        if p not in PLANES:
-            raise case.error(("sweep", "planes"), f"unknown plane '{p}'; valid: alpha (xy), "
-                             f"beta (yz), gamma (xz)")
-    for m in sweep.get("directions", []):
-        check_unit_vector(case, ("sweep", "directions"), m)
-    if "steps" in sweep:
-        try:
-            validation.integer("sweep", "steps", sweep["steps"], 1)
-        except validation.ValidationError as exc:
-            raise case.error(("sweep", "steps"), exc.brief()) from None
-    check_magnetic_interface(case, ("sweep", "interface"), sweep["interface"])
+    check_circuit(case)
+    check_drive(case)
+    if not sweep.get("planes") and not sweep.get("directions"):
+        case.report(("sweep",), "the sweep is empty: give planes = [\"alpha\", ...] and/or "
+                                "directions = [[x, y, z], ...]")
 
 
-STEADY = register(CaseModel(name="spin_charge", section=None, run=run_steady))
+#: the schema of [sweep] (docs/case_files.md)
+SWEEP_SCHEMA = {
+    "interface": String(required=True, ref="boundary", ref_types=("magnetic",),
+                        description="the magnetic boundary whose m is scanned"),
+    "planes": Array(String(choices=PLANES, noun="plane"), max_len=3, unique=True,
+                    description="`alpha` (m in x-y, angle from x), `beta` (y-z, from y), "
+                                "`gamma` (x-z, from x): Althammer et al. 2013's planes"),
+    "steps": Integer(lo=3, hi=MAX_COUNT, default=13,
+                     description="directions per plane, 0° to 360° inclusive"),
+    "directions": Array(Vector(norm="unit"), min_len=0, max_len=MAX_COUNT,
+                        description="extra explicit directions (unit 3-vectors)"),
+}
 
-SWEEP = register(CaseModel(
-    name="spin_charge_sweep", section="sweep", run=run_sweep,
-    keys={"interface": str, "planes": list, "steps": int, "directions": list},
-    required={"interface": "the name of a boundary of type 'magnetic'"},
-    validate=_validate_sweep))
+STEADY = register(CaseModel(name="spin_charge", section=None, run=run_steady,
+                            validate=_validate_steady))
+
+SWEEP = register(CaseModel(name="spin_charge_sweep", section="sweep", run=run_sweep,
+                           schema=SWEEP_SCHEMA, validate=_validate_sweep))

@@ -12,15 +12,10 @@ import math
 
 import numpy as np
 
-from kinetics import validation
-from kinetics.case import check_unit_vector
+from kinetics.case_schema import MAX_COUNT, Array, Integer, Number, String, Vector
 from kinetics.models.registry import CaseModel, register
 
 __all__ = ["TEXTURE_PUMPING", "texture_pumping", "run"]
-
-#: keys that must be positive numbers
-POSITIVE = ("frequency_Hz", "cone_angle_deg", "nu", "tau", "D")
-
 
 def texture_pumping(spec: dict, device, progress) -> dict:
     """Solve the ``[texture_pumping]`` section on ``device``.
@@ -66,26 +61,49 @@ def run(case, device, context) -> dict:
 
 
 def _validate(case, spec: dict) -> None:
-    for key in POSITIVE:
-        try:
-            validation.positive("texture_pumping", key, spec[key])
-        except ValueError:
-            raise case.error(("texture_pumping", key), "required, a positive number") from None
-    if "axis" in spec:
-        check_unit_vector(case, ("texture_pumping", "axis"), spec["axis"])
-    for key, lo, hi in (("harmonics", 1, None), ("samples", 1, None), ("degree", 1, 3)):
-        if key in spec:
-            try:
-                validation.integer("texture_pumping", key, spec[key], lo, hi)
-            except validation.ValidationError as exc:
-                raise case.error(("texture_pumping", key), exc.brief()) from None
+    # sections of the spin-charge models that this model would silently ignore
+    if "solver" in case.data:
+        case.report(("solver",), "is not used by [texture_pumping] (its element degree is "
+                                 "[texture_pumping] degree; it solves with a direct solver): "
+                                 "remove [solver]")
+    if "measure" in case.data:
+        case.report(("measure",), "[[measure.*]] are observables of the spin-charge models; "
+                                  "[texture_pumping] reports device integrals: remove them")
+    # the period average of S×Ṡ is ω sin²θ â ≠ 0: without relaxation or a reservoir the
+    # averages grow without bound (DiffusionAverage raises "no steady state" after meshing)
+    if math.isinf(spec.get("relaxation_time", math.inf)) and not spec.get("reservoirs"):
+        case.report(("texture_pumping",), "no steady state: give relaxation_time (s) or "
+                                          "reservoirs = [FACET, ...] (the pumped spin has "
+                                          "nowhere to go otherwise; docs/pumping.md §2)")
 
 
-TEXTURE_PUMPING = register(CaseModel(
-    name="texture_pumping", section="texture_pumping", run=run, needs=(),
-    keys={"frequency_Hz": (int, float), "cone_angle_deg": (int, float), "axis": list,
-          "wavevector": list, "nu": (int, float), "J": (int, float), "tau": (int, float),
-          "D": (int, float), "relaxation_time": (int, float), "reservoirs": list,
-          "E_so": list, "harmonics": int, "samples": int, "degree": int},
-    required={**{k: "a positive number" for k in POSITIVE}, "J": "the s-d exchange constant (J)"},
-    validate=_validate))
+#: the schema of [texture_pumping] (docs/case_files.md)
+SCHEMA = {
+    "frequency_Hz": Number(required=True, unit="Hz", lo=1.0, hi=1e15, description="Ω/2π"),
+    "cone_angle_deg": Number(required=True, unit="deg", lo=1e-6, hi=90.0,
+                             description="cone angle θ"),
+    "axis": Vector(norm="unit", default=[0.0, 0.0, 1.0], description="precession axis â"),
+    "wavevector": Vector(unit="1/m", max_norm=1e12, default=[0.0, 0.0, 0.0],
+                         description="spin-wave vector k"),
+    "nu": Number(required=True, unit="1/(J m^3)", lo=1e30, hi=1e60,
+                 description="density of states per spin"),
+    "J": Number(required=True, unit="J", lo=-1e-17, hi=1e-17, min_abs=1e-30,
+                description="s-d exchange (non-zero)"),
+    "tau": Number(required=True, unit="s", lo=1e-18, hi=1e-9, description="elastic lifetime"),
+    "D": Number(required=True, unit="m^2/s", lo=1e-8, hi=1.0, description="diffusion constant"),
+    "relaxation_time": Number(unit="s", lo=1e-18, hi=1.0, allow_inf=True, default=math.inf,
+                              description="spin-flip time (`inf`: none, as in the paper)"),
+    "reservoirs": Array(String(ref="facet"), unique=True, max_len=100,
+                        description="facets where the averages vanish (spin reservoirs)"),
+    "E_so": Vector(unit="J m", max_norm=1e-25, description="Rashba vector (spin-to-charge "
+                                                           "conversion)"),
+    "harmonics": Integer(lo=1, hi=7, default=1,
+                         description="harmonics solved (the solver samples 16 instants: "
+                                     "at most 7)"),
+    "samples": Integer(lo=1, hi=MAX_COUNT, default=8, description="instants reported per "
+                                                                   "period"),
+    "degree": Integer(lo=1, hi=3, default=1, description="element degree"),
+}
+
+TEXTURE_PUMPING = register(CaseModel(name="texture_pumping", section="texture_pumping", run=run,
+                                     needs=(), schema=SCHEMA, validate=_validate))
