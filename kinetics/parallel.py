@@ -103,7 +103,10 @@ def finish_error(comm, code: int, message: str, timeout: float = 20.0) -> int:
 
 
 def _print(message: str) -> None:
-    print(f"kinetics: {message}", file=sys.stderr, flush=True)
+    """Each line of ``message`` with the ``kinetics:`` prefix (tracebacks stay as they are)."""
+    head, sep, trace = message.partition("Traceback (most recent call last):")
+    lines = [f"kinetics: {line}" for line in head.rstrip().splitlines()]
+    print("\n".join(lines) + (f"\n{sep}{trace}" if sep else ""), file=sys.stderr, flush=True)
 
 
 def _max():

@@ -90,7 +90,7 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None,
     model = case.model or REGISTRY.lookup(None)
 
     progress.step("meshing")
-    device = case.build_device(comm)
+    device = case.build_device(comm, output_dir=folder.target)
     results = {"case": case.data, "case_file": case.path, "ranks": comm.size,
                "mesh": statistics(device)}
     context = RunContext(comm=comm, progress=progress)
