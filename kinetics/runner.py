@@ -104,6 +104,9 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None,
     def write(tmp: Path):
         _write_outputs(tmp, context.solution, results, output, progress, comm)
     folder.write(write, launcher_alive)
+    if comm.rank == 0 and folder.notes:
+        print(f"kinetics: note: temporary folders of other runs into {outdir} were left alone: "
+              f"{', '.join(folder.notes)}", file=sys.stderr, flush=True)
     progress.step(f"done: {outdir}")
     return results
 

@@ -102,6 +102,8 @@ class OutputFolder:
         self.path = Path(path)
         self.comm = comm
         self._protect = [Path(p) for p in protect if p]
+        #: temporary folders of other runs into the same folder that were left alone (rank 0)
+        self.notes: list[str] = []
         self.target = _collective(comm, self._check)
 
     # -- checks ----------------------------------------------------------------------------
