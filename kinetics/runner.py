@@ -91,7 +91,7 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None,
 
     progress.step("meshing")
     device = case.build_device(comm, output_dir=folder.target)
-    results = {"case": case.data, "case_file": case.path, "ranks": comm.size,
+    results = {"case": _toml_numbers(case.data), "case_file": case.path, "ranks": comm.size,
                "mesh": statistics(device)}
     context = RunContext(comm=comm, progress=progress)
     results.update(model.run(case, device, context))
@@ -109,6 +109,19 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None,
               f"{', '.join(folder.notes)}", file=sys.stderr, flush=True)
     progress.step(f"done: {outdir}")
     return results
+
+
+def _toml_numbers(value):
+    """The case data with infinite numbers (``lambda_sf = inf`` is valid TOML and a valid
+    input) spelt as TOML spells them, ``"inf"``/``"-inf"``: results.json is strict JSON."""
+    import math
+    if isinstance(value, dict):
+        return {k: _toml_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_toml_numbers(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
 
 
 def _check_finite(results: dict) -> None:

@@ -88,7 +88,14 @@ def measure(case, sol) -> dict:
     """Observables of a solution: every contact's current (A) and potential (V), every probe's
     potential, every magnetic interface's absorbed spin current (A), torque density (J/m²) and
     area (m²), and the ``[[measure.*]]`` entries of the case (resistances in Ω, torques,
-    spin currents in A, profiles of μ_s in V along lines in m)."""
+    spin currents in A, profiles of μ_s in V along lines in m).
+
+    Raises
+    ------
+    kinetics.case.CaseError
+        Naming the ``[[measure.*]]`` entry, when the solution cannot give it (e.g. a
+        resistance through a contact that carries no current).
+    """
     from kinetics import observables as ob
     from kinetics.physics import boundaries as bc
     problem = sol.problem
@@ -105,20 +112,36 @@ def measure(case, sol) -> dict:
                                             "torque_density_J_per_m2": a["torque_density"],
                                             "area_m2": a["area"]}
     spec_of = case.get("measure", default={})
-    for spec in spec_of.get("resistance", []):
-        R = ob.resistance(sol, spec["current"], spec["plus"], spec["minus"])
-        out.setdefault("resistance_Ohm", {})[spec["name"]] = R * spec.get("scale", 1.0)
-    for spec in spec_of.get("torque", []):
-        t = ob.interface_torque(sol, spec["interface"], spec["current_density"], spec["normal"])
-        out.setdefault("torque", {})[spec.get("name", spec["interface"])] = t
-    for spec in spec_of.get("spin_current", []):
-        out.setdefault("spin_current_A", {})[spec.get("name", spec["surface"])] = \
-            ob.spin_current_through(sol, spec["surface"], spec.get("region"))
-    for spec in spec_of.get("profile", []):
-        pts = np.linspace(spec["start"], spec["end"], spec.get("points", 50))
-        out.setdefault("profiles", {})[spec.get("name", "profile")] = {
-            "points_m": pts, "mu_s_V": ob.line_profile(sol, pts)}
+    for kind, run in (("resistance", _resistance), ("torque", _torque),
+                      ("spin_current", _spin_current), ("profile", _profile)):
+        for i, spec in enumerate(spec_of.get(kind, [])):
+            try:
+                group, name, value = run(ob, sol, spec)
+            except ValueError as exc:     # a measurement the solution cannot give (I = 0)
+                raise case.error(("measure", kind, i), str(exc)) from None
+            out.setdefault(group, {})[name] = value
     return out
+
+
+def _resistance(ob, sol, spec):
+    R = ob.resistance(sol, spec["current"], spec["plus"], spec["minus"])
+    return "resistance_Ohm", spec["name"], R * spec.get("scale", 1.0)
+
+
+def _torque(ob, sol, spec):
+    t = ob.interface_torque(sol, spec["interface"], spec["current_density"], spec["normal"])
+    return "torque", spec.get("name", spec["interface"]), t
+
+
+def _spin_current(ob, sol, spec):
+    return ("spin_current_A", spec.get("name", spec["surface"]),
+            ob.spin_current_through(sol, spec["surface"], spec.get("region")))
+
+
+def _profile(ob, sol, spec):
+    pts = np.linspace(spec["start"], spec["end"], spec.get("points", 50))
+    return "profiles", spec.get("name", "profile"), {"points_m": pts,
+                                                     "mu_s_V": ob.line_profile(sol, pts)}
 
 
 def solve_steady(case, device, context):
