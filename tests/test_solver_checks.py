@@ -49,8 +49,19 @@ def test_preonly_without_a_factorization_raises():
     assert err.reason == "TRUE_RESIDUAL"
     assert err.bound == DIRECT_RESIDUAL_BOUND
     assert err.true_residual > 1e-3            # x = b: nowhere near a solution
-    for word in ("ksp_type preonly", "pc_type none", "does not solve", f"{err.bound:.1e}"):
+    for word in ("ksp_type preonly", "pc_type none", "does not solve", f"{err.bound:.1e}",
+                 "backward error"):
         assert word in str(err), str(err)
+    eta = float(str(err).split("||b||) = ")[1].split()[0])
+    assert 1e-3 < eta <= 1.0                   # far above the bound, whatever the scaling
+
+
+def test_direct_solve_backward_error_is_round_off():
+    """MUMPS is backward stable: η is a few machine epsilons (the bound 1e-10 has margin)."""
+    problem = film_problem("direct")
+    problem.solve()
+    assert problem.solver._backward_error < 1e-14
+    problem.solver.destroy()
 
 
 @pytest.mark.mpi
