@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from pathlib import Path
 
@@ -31,7 +32,8 @@ from kinetics.case_schema import (Array, Bool, Number, Spec, String, Table, chec
 
 __all__ = ["MESH_ROOT", "FILE_GEOMETRY", "GEOMETRY_BUILDERS", "LENGTH_KEYS", "check_geometry",
            "layout_of", "check_names", "check_boundary_refs", "geometry_roots",
-           "check_geometry_paths", "cache_dir", "check_petsc_options", "check_layout"]
+           "check_geometry_paths", "cache_dir", "check_petsc_options", "check_layout",
+           "check_memory", "physical_memory"]
 
 #: the repository's folder of example geometry files (a root for ``[geometry] file``)
 MESH_ROOT = Path(__file__).resolve().parent.parent / "meshes"
@@ -381,3 +383,33 @@ def check_layout(case) -> None:
     case.layout = layout_of(case)
     if case.layout is not None:
         check_names(case, case.layout.regions, case.layout.boundaries)
+        check_memory(case, case.layout)
+
+
+def physical_memory() -> float:
+    """Bytes of memory available to a run: ``$KINETICS_MEMORY_GB`` (for ranks on several
+    machines: their total) or this machine's physical memory."""
+    value = os.environ.get("KINETICS_MEMORY_GB")
+    if value:
+        try:
+            return float(value) * 1e9
+        except ValueError:
+            pass
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def check_memory(case, layout) -> None:
+    """Refuse a mesh whose estimated memory (``layout.cells`` times the model's measured
+    ``bytes_per_cell``) exceeds 80 % of :func:`physical_memory`: a run that the kernel
+    would kill after minutes is an error before meshing."""
+    model = case.model
+    per_cell = getattr(model, "bytes_per_cell", 0.0) if model is not None else 0.0
+    if not per_cell or not layout.cells:
+        return
+    need, have = layout.cells * per_cell, physical_memory()
+    if need > 0.8 * have:
+        case.report(("geometry",), f"the mesh would have about {layout.cells:.3g} cells, and "
+                    f"the {model.name} model needs about {per_cell / 1e3:.0f} kB per cell "
+                    f"({need / 1e9:.0f} GB) but this machine has {have / 1e9:.0f} GB: use "
+                    f"fewer cells (a larger h, fewer cells/cells_across); for ranks on "
+                    f"several machines set KINETICS_MEMORY_GB to their total")

@@ -7,7 +7,6 @@ programs, write files or leave the case's folders must be refused, naming file a
 
 import math
 import os
-import time
 import tomllib
 from pathlib import Path
 
@@ -94,8 +93,8 @@ def test_cell_estimate_is_within_a_factor_of_two(builder, params):
     assert cells / 2 < estimate < 2 * cells, (estimate, cells)
 
 
-def test_describe_example_cases_fast():
-    start = time.perf_counter()
+def test_describe_example_cases():
+    """(Its speed is timed in benchmarks/validation.py, not asserted here.)"""
     seen = 0
     for case in sorted((ROOT / "cases").glob("*.toml")):
         geo = dict(tomllib.loads(case.read_text())["geometry"])
@@ -104,7 +103,6 @@ def test_describe_example_cases_fast():
             assert layout.regions and layout.boundaries
             seen += 1
     assert seen >= 3
-    assert time.perf_counter() - start < 2.0
 
 
 # ---------------------------------------------------------------------------------------

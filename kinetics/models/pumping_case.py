@@ -98,4 +98,4 @@ SCHEMA = {
 }
 
 PUMPING = register(CaseModel(name="pumping", section="pumping", run=run, schema=SCHEMA,
-                             validate=_validate))
+                             validate=_validate, bytes_per_cell=15e3))

@@ -39,6 +39,10 @@ class CaseModel:
     section:
         The top-level TOML table that selects the model, e.g. ``"pumping"``; None for the
         default model (run when no model section is present).
+    bytes_per_cell:
+        Measured peak memory of a run per mesh cell (bytes; 0: not known).  A case whose
+        estimated mesh would need more than the machine's memory is refused before meshing
+        (:func:`kinetics.case_layout.check_memory`).
     schema:
         Keys of the section -> spec (:class:`kinetics.case_schema.Number`, ``Integer``,
         ``String``, ``Bool``, ``Vector``, ``Matrix3``, ``Array``, ``Table``): type, range,
@@ -79,6 +83,7 @@ class CaseModel:
     needs: tuple[str, ...] = ("materials",)
     validate: Callable[..., None] | None = None
     schema: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    bytes_per_cell: float = 0.0
 
     def __post_init__(self):
         if self.schema:

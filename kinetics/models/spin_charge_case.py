@@ -257,7 +257,8 @@ SWEEP_SCHEMA = {
 }
 
 STEADY = register(CaseModel(name="spin_charge", section=None, run=run_steady,
-                            validate=_validate_steady))
+                            validate=_validate_steady, bytes_per_cell=15e3))
 
 SWEEP = register(CaseModel(name="spin_charge_sweep", section="sweep", run=run_sweep,
-                           schema=SWEEP_SCHEMA, validate=_validate_sweep))
+                           schema=SWEEP_SCHEMA, validate=_validate_sweep,
+                           bytes_per_cell=15e3))

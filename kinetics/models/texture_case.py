@@ -106,4 +106,5 @@ SCHEMA = {
 }
 
 TEXTURE_PUMPING = register(CaseModel(name="texture_pumping", section="texture_pumping", run=run,
-                                     needs=(), schema=SCHEMA, validate=_validate))
+                                     needs=(), schema=SCHEMA, validate=_validate,
+                                     bytes_per_cell=27e3))
