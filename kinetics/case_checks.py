@@ -63,8 +63,23 @@ MATERIAL: dict[str, Spec] = {
     "theta_sh": Number(lo=-10.0, hi=10.0, description="spin Hall angle"),
     "kappa": Number(lo=-10.0, hi=10.0, description="spin-swapping coefficient"),
     "gauge_field": Matrix3(unit="1/m", max_abs=1e12, description="SU(2) gauge field A[i, b]"),
+    "beta": Number(lo=-0.999, hi=0.999, description="ferromagnet: conductivity polarization "
+                                                    "β = (σ↑ − σ↓)/σ"),
+    "lambda_J": Number(unit="m", lo=1e-12, hi=1.0, allow_inf=True,
+                       description="ferromagnet: exchange (precession) length of the "
+                                   "transverse spin accumulation"),
+    "lambda_phi": Number(unit="m", lo=1e-12, hi=1.0, allow_inf=True,
+                         description="ferromagnet: dephasing length of the transverse spin "
+                                     "accumulation"),
+    "m": Vector(norm="unit", description="ferromagnet: magnetization direction"),
+    "sigma_parallel": Number(unit="S/m", lo=1e-6, hi=1e10,
+                             description="ferromagnet: conductivity along m (AMR)"),
+    "theta_ah": Number(lo=-10.0, hi=10.0, description="ferromagnet: anomalous Hall angle"),
     "source": String(allow_empty=True, description="literature source"),
 }
+
+#: the keys that make a [materials] table without `base` a ferromagnet
+FERROMAGNET_KEYS = ("beta", "lambda_J", "lambda_phi", "m", "sigma_parallel", "theta_ah")
 
 #: boundary type -> schema of its keys (besides `type`)
 BOUNDARY_TYPES: dict[str, dict[str, Spec]] = {
@@ -167,6 +182,8 @@ def build_materials(case) -> dict:
             base = spec.get("base")
             if base is None:
                 missing = [k for k in ("sigma", "lambda_sf") if k not in spec]
+                if any(k in spec for k in FERROMAGNET_KEYS) and "beta" not in spec:
+                    missing.append("beta")         # a ferromagnet needs its polarization
                 if missing:
                     case.report(key, f"without base = NAME, {' and '.join(missing)} "
                                      f"{'is' if len(missing) == 1 else 'are'} required "
@@ -178,7 +195,9 @@ def build_materials(case) -> dict:
             continue
         try:
             if base is None:
-                out[region] = lib.Material(name=region, **overrides)
+                kind = lib.Ferromagnet if any(k in overrides for k in FERROMAGNET_KEYS) \
+                    else lib.Material
+                out[region] = kind(name=region, **overrides)
             else:
                 out[region] = lib.get(base, **overrides)
         except KeyError as exc:

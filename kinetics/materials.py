@@ -20,14 +20,19 @@ gauge      SU(2) gauge field A[i, b], spatial i, spin b            1/m
 Every parameter may also be a callable ``f(x)`` of the UFL spatial coordinate ``x`` (in
 metres, shape (3,)) returning a UFL expression, for coefficients that vary in space.
 
+A :class:`Ferromagnet` carries the parameters of a ferromagnetic metal (σ, β, l_sf, λ_J, λ_φ,
+m; the equations are in :mod:`kinetics.physics.ferromagnet`).
+
 The library (:data:`LIBRARY`, :func:`get`) holds room-temperature thin-film parameter sets
-with the paper each number comes from.  Interface partners (YIG, EuS, ...) are
+of normal metals and (mostly 4.2 K) parameter sets of ferromagnets, with the paper each number
+comes from.  Interface partners (YIG, EuS, ...) are
 interface parameter sets, see :data:`INTERFACES` and :func:`interface`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -35,8 +40,8 @@ import numpy as np
 
 from kinetics import validation
 
-__all__ = ["Material", "InterfaceParameters", "LIBRARY", "INTERFACES", "get", "interface",
-           "kappa_from_lifshits_dyakonov", "check_conductances", "SI_LIMIT", "ANGLE_LIMIT"]
+__all__ = ["Material", "Ferromagnet", "InterfaceParameters", "LIBRARY", "INTERFACES", "get",
+           "interface", "kappa_from_lifshits_dyakonov", "check_conductances", "SI_LIMIT", "ANGLE_LIMIT"]
 
 #: σ (S/m), λ_sf (m) and every entry of the gauge field (1/m) lie in [1e-30, 1e30]
 #: (:data:`kinetics.validation.SI_LIMIT`; the gauge field only in magnitude) and so do the
@@ -162,6 +167,124 @@ class Material:
         return out
 
 
+@dataclasses.dataclass(frozen=True)
+class Ferromagnet:
+    """Bulk parameters of a ferromagnetic metal, SI units, immutable.
+
+    The bulk model is :class:`kinetics.physics.ferromagnet.FerromagneticMetal` (the
+    equations, the sign of the precession term and their sources are in that module).
+
+    Parameters
+    ----------
+    name:
+        Material name used in messages and results.
+    sigma:
+        Conductivity σ = σ↑ + σ↓ in S/m (> 0).
+    beta:
+        Conductivity polarization β = (σ↑ − σ↓)/σ, |β| < 1: Valet & Fert's bulk asymmetry
+        (ρ↑,↓ = 2ρ*(1 ∓ β), ρ* = 1/(σ(1 − β²))), Valet & Fert, PRB 48, 7099 (1993).
+    lambda_sf:
+        Spin diffusion length l_sf of the longitudinal accumulation (Valet–Fert's l_F) in m
+        (> 0, or ``math.inf``).
+    lambda_J:
+        Exchange (precession) length λ_J of the transverse accumulation in m (> 0 or inf).
+    lambda_phi:
+        Dephasing length λ_φ of the transverse accumulation in m (> 0 or inf).
+    m:
+        Unit magnetization direction of the region (3-vector, uniform); changed at run time
+        with :meth:`kinetics.models.spin_charge.SpinChargeProblem.set_magnetization`.
+    sigma_parallel:
+        Conductivity σ_∥ for current along m in S/m (> 0), or None for σ_∥ = σ (no
+        anisotropic magnetoresistance); ``sigma`` is then σ_⊥, across m.
+    theta_ah:
+        Anomalous Hall angle θ_AH: Hall current θ_AH σ m×E (sign convention in
+        :mod:`kinetics.physics.ferromagnet`).
+    source:
+        Literature source of the numbers.
+
+    Limits: σ, σ_∥, l_sf, λ_J, λ_φ in [1e-30, 1e30] (:data:`SI_LIMIT`; the lengths may be
+    +inf), |β| < 1, |θ_AH| <= :data:`ANGLE_LIMIT`, | |m| − 1 | <= 1e-6
+    (:data:`kinetics.validation.UNIT_TOLERANCE`).
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        (a ValueError naming the parameter) For |β| >= 1, non-positive or non-finite σ or
+        σ_∥, non-positive l_sf, λ_J or λ_φ, a non-finite θ_AH, a non-unit or non-finite m, an
+        empty name.
+    TypeError
+        For parameters that are not numbers (strings, bools, callables too), a name or
+        source that is not a string.
+    """
+
+    name: str
+    sigma: float
+    beta: float
+    lambda_sf: float
+    lambda_J: float = math.inf
+    lambda_phi: float = math.inf
+    m: Any = (0.0, 0.0, 1.0)
+    sigma_parallel: float | None = None
+    theta_ah: float = 0.0
+    source: str = ""
+
+    def __post_init__(self):
+        owner = f"ferromagnet '{validation.text('Ferromagnet', 'name', self.name)}'"
+        if self.sigma_parallel is not None:
+            object.__setattr__(self, "sigma_parallel", validation.positive(
+                owner, "sigma_parallel", self.sigma_parallel, kind="a number (S/m) or None",
+                limit=SI_LIMIT))
+        object.__setattr__(self, "theta_ah", validation.finite(owner, "theta_ah", self.theta_ah,
+                                                               limit=ANGLE_LIMIT))
+        if not isinstance(self.source, str):
+            raise TypeError(f"{owner}: source must be a string, got {self.source!r}")
+        kind = "a number (SI units)"
+        for field in ("sigma", "lambda_sf", "lambda_J", "lambda_phi"):
+            value = validation.positive(owner, field, getattr(self, field), kind=kind,
+                                        limit=SI_LIMIT, allow_inf=field != "sigma")
+            object.__setattr__(self, field, value)
+        beta = validation.finite(owner, "beta", self.beta, kind="a number")
+        if not abs(beta) < 1.0:
+            raise validation.ValidationError(owner, "beta", "in (-1, 1)", f"{beta:g}",
+                                             "the spin-down (or spin-up) conductivity "
+                                             "σ(1 ∓ β)/2 must stay positive")
+        object.__setattr__(self, "beta", beta)
+        m = validation.unit_vector(owner, "m", self.m)
+        m = m / np.linalg.norm(m)
+        m.setflags(write=False)
+        object.__setattr__(self, "m", m)
+
+    def with_(self, **overrides) -> "Ferromagnet":
+        """Return a copy with some parameters replaced (validated again).
+
+        Raises
+        ------
+        TypeError
+            For an unknown parameter name (the message lists the valid ones).
+        """
+        valid = {f.name for f in dataclasses.fields(self)}
+        unknown = set(overrides) - valid
+        if unknown:
+            raise TypeError(f"ferromagnet '{self.name}': unknown parameter(s) "
+                            f"{sorted(unknown)}; valid: {sorted(valid)}")
+        return dataclasses.replace(self, **overrides)
+
+    @property
+    def is_constant(self) -> bool:
+        """True (no parameter of a ferromagnet is a spatial expression)."""
+        return True
+
+    @property
+    def rho_star(self) -> float:
+        """Valet–Fert's ρ* = 1/(σ(1 − β²)) in Ω m (ρ↑,↓ = 2ρ*(1 ∓ β))."""
+        return 1.0 / (self.sigma * (1.0 - self.beta ** 2))
+
+    def summary(self) -> dict:
+        """JSON-friendly description."""
+        return {f.name: (getattr(self, f.name).tolist() if f.name == "m"
+                         else getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
 def kappa_from_lifshits_dyakonov(kappa_ld: float) -> float:
     """Convert a swapping coefficient from the Lifshits-Dyakonov form to this package's.
 
@@ -248,7 +371,7 @@ def check_conductances(owner: str, G_r, G_i, G_s) -> tuple[float, float, float]:
 
 
 #: Bulk parameter sets (room temperature, thin films).  Override with ``get(name, **kw)``.
-LIBRARY: dict[str, Material] = {m.name: m for m in (
+LIBRARY: dict[str, "Material | Ferromagnet"] = {m.name: m for m in (
     Material("Pt", sigma=2.4e6, lambda_sf=1.5e-9, theta_sh=0.11,
              source="Althammer et al., PRB 87, 224401 (2013): theta_SH = 0.11, lambda_sf = 1.5 nm; "
                     "sigma = 2.4e6 S/m (rho = 42 uOhm cm, their thin Pt films)"),
@@ -268,7 +391,46 @@ LIBRARY: dict[str, Material] = {m.name: m for m in (
     Material("Au", sigma=2.5e7, lambda_sf=35e-9, theta_sh=0.0035,
              source="Mosendz et al., PRB 82, 214403 (2010): theta_SH = 0.0035, lambda_sf = 35 nm; "
                     "sigma of thin Au films"),
+    Material("Ag", sigma=3.5e7, lambda_sf=300e-9,
+             source="lambda_sf ~ 300 nm at room temperature from Py/Ag lateral spin valves, "
+                    "Kimura & Otani, PRL 99, 196604 (2007) (value as recalled, not checked "
+                    "here); sigma of thin Ag films (estimate)"),
+    Material("Al", sigma=1.7e7, lambda_sf=350e-9,
+             source="lambda_sf = 350 nm at room temperature from Jedema et al., Nature 416, "
+                    "713 (2002) (value as recalled, not checked here); sigma of thin Al films "
+                    "(estimate)"),
 )}
+
+_TRANSVERSE = ("lambda_J = 1 nm and lambda_phi = 2 nm: order-of-magnitude estimate on the "
+               "nm scale of Petitjean, Luc & Waintal, PRL 109, 117204 (2012), not a fit")
+_BP = "Bass & Pratt, J. Phys.: Condens. Matter 19, 183201 (2007), CPP-MR values at 4.2 K"
+
+#: Ferromagnetic metals (:class:`Ferromagnet`, m = +z by default).  Mostly the 4.2 K CPP-MR
+#: parameters of Bass & Pratt's review: use ``get(name, **kw)`` for room-temperature values.
+LIBRARY.update({m.name: m for m in (
+    Ferromagnet("Co", sigma=1.0 / 75e-9, beta=0.46, lambda_sf=59e-9, lambda_J=1e-9,
+                lambda_phi=2e-9,
+                source=f"{_BP}: beta = 0.46, l_sf = 59 nm, rho = 75 nOhm m (sputtered Co; the "
+                       f"resistivity is sample dependent, as recalled); {_TRANSVERSE}"),
+    Ferromagnet("Py", sigma=1.0 / 123e-9, beta=0.76, lambda_sf=5.5e-9, lambda_J=1e-9,
+                lambda_phi=2e-9,
+                source=f"Ni80Fe20, {_BP}: beta = 0.76, l_sf = 5.5 nm, rho = 123 nOhm m (as "
+                       f"recalled); {_TRANSVERSE}"),
+    Ferromagnet("Fe", sigma=1.0 / 100e-9, beta=0.6, lambda_sf=8.5e-9, lambda_J=1e-9,
+                lambda_phi=2e-9,
+                source=f"{_BP}: l_sf = 8.5 nm; beta = 0.6 and rho = 100 nOhm m are uncertain "
+                       f"estimates (not checked here); {_TRANSVERSE}"),
+    Ferromagnet("Ni", sigma=1.0 / 33e-9, beta=0.14, lambda_sf=21e-9, lambda_J=1e-9,
+                lambda_phi=2e-9,
+                source="Moreau et al., APL 90, 012101 (2007): l_sf = 21 nm at 4.2 K in "
+                       "sputtered Ni; beta = 0.14 and rho = 33 nOhm m as recalled from "
+                       f"{_BP} (uncertain); {_TRANSVERSE}"),
+    Ferromagnet("CoFeB", sigma=1.0 / 1.5e-6, beta=0.66, lambda_sf=1.0e-9, lambda_J=1e-9,
+                lambda_phi=2e-9,
+                source="amorphous CoFeB at room temperature: rho = 150 uOhm cm, beta = 0.66 "
+                       "and l_sf = 1 nm are uncertain estimates (beta of crystalline CoFe "
+                       f"from {_BP}); {_TRANSVERSE}"),
+)})
 
 #: HM|FI interface parameter sets.
 INTERFACES: dict[str, InterfaceParameters] = {p.name: p for p in (
@@ -293,8 +455,9 @@ def _lookup(table: dict, kind: str, name: str):
     raise KeyError(f"unknown {kind} '{name}'; known {kind}s: {', '.join(sorted(table))}")
 
 
-def get(name: str, **overrides) -> Material:
-    """A library material by name (case-insensitive), with optional overrides.
+def get(name: str, **overrides) -> "Material | Ferromagnet":
+    """A library material (a :class:`Material` or a :class:`Ferromagnet`) by name
+    (case-insensitive), with optional overrides.
 
     Raises
     ------

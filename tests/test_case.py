@@ -73,7 +73,7 @@ def test_validation_messages_name_key_file_and_line(edit, pattern):
 
 
 @pytest.mark.parametrize("edit,pattern", [
-    (('pt = "Pt"', 'pt = "Platinum"'), r"line 9: \[materials\.pt\] unknown material 'Platinum'; known materials: Au"),
+    (('pt = "Pt"', 'pt = "Platinum"'), r"line 9: \[materials\.pt\] unknown material 'Platinum'; known materials: Ag, Al, Au"),
     (('pt = "Pt"', 'pt = "Pt"\ncu = "Cu"'), r"unknown region 'cu'; regions of the device: pt"),
     (("[boundaries.zmin]", "[boundaries.zmn]"), r"unknown facet name 'zmn' \(did you mean zmin"),
     (('interface = "Pt|YIG"', 'interface = "Pt|GGG"'), r"unknown interface 'Pt\|GGG'; known"),
@@ -155,8 +155,8 @@ def test_all_errors_of_a_file_are_reported_at_once():
         .replace('m = [0.0, 1.0, 0.0]', 'm = [0.0, 1.0]') + '\n[solver]\ndegree = 4\n'
     errors = _errors(text)
     assert errors == [
-        "good.toml, line 9: [materials.pt] unknown material 'Platinum'; known materials: Au, Cu, "
-        "Pt, Pt-Vlietstra, Ta, W",
+        "good.toml, line 9: [materials.pt] unknown material 'Platinum'; known materials: Ag, Al, "
+        "Au, Co, CoFeB, Cu, Fe, Ni, Pt, Pt-Vlietstra, Py, Ta, W",
         "good.toml, line 13: [boundaries.xmin.V] must be a number (V) in [-1000, 1000], got "
         "boolean true",
         "good.toml, line 21: [boundaries.zmin.m] must be a 3-vector [x, y, z], got 2 entries "
@@ -174,7 +174,7 @@ def test_all_errors_of_a_file_are_reported_at_once():
     (('pt = "Pt"', 'pt = { sigma = 1e6 }'),
      r"\[materials\.pt\] without base = NAME, lambda_sf is required"),
     (('pt = "Pt"', 'pt = { base = "Pt", lambda = 1e-9 }'),
-     r"\[materials\.pt\.lambda\] unknown key 'lambda' \(did you mean 'lambda_sf'\?\)"),
+     r"\[materials\.pt\.lambda\] unknown key 'lambda' \(did you mean 'lambda_(sf|J)'\?\)"),
     (('interface = "Pt|YIG"\n', ''), r"\[boundaries\.zmin\] a magnetic boundary needs interface"),
     (('m = [0.0, 1.0, 0.0]', 'm = [0.0, "1", 0.0]'),
      r"\[boundaries\.zmin\.m\] must be a 3-vector of numbers, got string '1' as entry 2"),
@@ -311,13 +311,15 @@ def test_the_docs_have_every_schema_table():
         assert table in docs, f"docs/case_files.md lacks the table of {title}:\n{table}"
 
 
-def test_validation_is_fast_and_does_not_import_dolfinx():
-    code = ("import sys, time; t = time.perf_counter(); from kinetics.case import load_case\n"
+def test_validation_does_not_import_dolfinx():
+    """Validation stays light (no dolfinx, no PETSc): it runs before meshing in well under a
+    second (timed in benchmarks/validation.py, not here)."""
+    code = ("import sys; from kinetics.case import load_case\n"
             f"for p in {[str(c) for c in CASES]!r}: load_case(p)\n"
-            "print(time.perf_counter() - t, 'dolfinx' in sys.modules, 'petsc4py' in sys.modules)")
+            "print('dolfinx' in sys.modules, 'petsc4py' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, dolfinx, petsc = out.stdout.split()
-    assert float(seconds) < 2.0 and dolfinx == "False" and petsc == "False", out.stdout
+    dolfinx, petsc = out.stdout.split()
+    assert dolfinx == "False" and petsc == "False", out.stdout
 
 
 def test_petsc_options_come_from_the_allow_list_only():
@@ -330,3 +332,28 @@ def test_petsc_options_come_from_the_allow_list_only():
         "good.toml, line 24: [solver.petsc_options.ksp_view"]
     assert "runs or needs Python code" in errors[1] and "viewers print or write files" in errors[2]
     parse_case(GOOD + '\n[solver]\npetsc_options = { ksp_rtol = 1e-12, pc_type = "lu" }\n', "ok.toml")
+
+
+def test_ferromagnet_materials_in_case_files():
+    from kinetics.materials import Ferromagnet
+    co = GOOD.replace('pt = "Pt"', 'pt = { base = "Co", m = [0.0, 0.0, -1.0] }')
+    case = parse_case(co, "good.toml")
+    built = case._materials["pt"]
+    assert isinstance(built, Ferromagnet) and tuple(built.m) == (0.0, 0.0, -1.0)
+    own = GOOD.replace('pt = "Pt"', 'pt = { sigma = 5e6, lambda_sf = 40e-9, beta = 0.4 }')
+    assert isinstance(parse_case(own, "good.toml")._materials["pt"], Ferromagnet)
+    no_beta = GOOD.replace('pt = "Pt"', 'pt = { sigma = 5e6, lambda_sf = 40e-9, '
+                                        'lambda_J = 1e-9 }')
+    assert any("beta is required" in e for e in _errors(no_beta))
+    on_normal = GOOD.replace('pt = "Pt"', 'pt = { base = "Pt", beta = 0.4 }')
+    assert any("[materials.pt]" in e and "beta" in e for e in _errors(on_normal))
+    too_big = GOOD.replace('pt = "Pt"', 'pt = { base = "Co", beta = 1.0 }')
+    assert any("[materials.pt.beta]" in e for e in _errors(too_big))
+
+
+def test_a_mesh_too_large_for_memory_is_refused_before_meshing(monkeypatch):
+    parse_case(GOOD, "good.toml")                       # 32 cells fit
+    monkeypatch.setenv("KINETICS_MEMORY_GB", "1e-6")    # a 1 kB machine
+    errors = _errors(GOOD)
+    assert len(errors) == 1 and "[geometry] the mesh would have about 32 cells" in errors[0]
+    assert "kB per cell" in errors[0] and "KINETICS_MEMORY_GB" in errors[0]

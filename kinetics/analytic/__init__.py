@@ -4,7 +4,9 @@
   et al.'s SMR amplitudes, the SOT efficiency, the spin Hall strip; its names are also
   available here (``kinetics.analytic.chen_smr``);
 - :mod:`kinetics.analytic.pumping` — spin pumping into a film: spin conductance, pumped DC
-  spin current, ISHE voltage and current, the exact instantaneous film solution.
+  spin current, ISHE voltage and current, the exact instantaneous film solution;
+- :mod:`kinetics.analytic.gmr` — ferromagnets: Valet–Fert CPP-GMR of an F/N/F trilayer, the
+  transverse wavenumber of the spin accumulation.
 """
 
 from kinetics.analytic.film import (chen_smr, conductance_matrix, film_coefficients,
@@ -12,11 +14,11 @@ from kinetics.analytic.film import (chen_smr, conductance_matrix, film_coefficie
                                     sot_efficiency, spin_hall_strip)
 
 __all__ = ["film_coefficients", "film_spin_accumulation", "film_resistivity", "chen_smr",
-           "sot_efficiency", "spin_hall_strip", "conductance_matrix", "film", "pumping"]
+           "sot_efficiency", "spin_hall_strip", "conductance_matrix", "film", "pumping", "gmr"]
 
 
 def __getattr__(name: str):
-    if name in ("film", "pumping"):
+    if name in ("film", "pumping", "gmr"):
         import importlib
         return importlib.import_module(f"kinetics.analytic.{name}")
     raise AttributeError(f"module 'kinetics.analytic' has no attribute {name!r}")

@@ -21,12 +21,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from kinetics import validation
-from kinetics.materials import Material
+from kinetics.materials import Ferromagnet, Material
 from kinetics.models.base import Field, FormBuilder, Problem, register_bulk_model
 from kinetics.models.base import Solution as BaseSolution
 from kinetics.models.spin_charge_operator import SpinChargeOperator
 from kinetics.physics import boundaries as bc
 from kinetics.physics.boundaries import MagnetTerms
+from kinetics.physics.ferromagnet import FerromagneticMetal
 from kinetics.physics.spin_charge import BulkCoefficients, NormalMetal
 from kinetics.solvers import assembly
 from kinetics.solvers.jit import jit_options
@@ -36,6 +37,7 @@ from kinetics.solvers.system import assemble_rhs
 __all__ = ["SpinChargeProblem", "Solution"]
 
 register_bulk_model(Material, NormalMetal)
+register_bulk_model(Ferromagnet, FerromagneticMetal)
 
 
 def fem_space(mesh, degree: int, components: int):
@@ -52,8 +54,8 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
     device:
         A :class:`kinetics.device.Device`.
     materials:
-        Region name -> :class:`kinetics.materials.Material`; every region of the device
-        needs one.
+        Region name -> :class:`kinetics.materials.Material` or
+        :class:`kinetics.materials.Ferromagnet`; every region of the device needs one.
     boundaries:
         Boundary conditions (:mod:`kinetics.physics.boundaries`) on named facets.  Boundary
         facets without a condition are insulating.  At least one :class:`Contact` must fix
@@ -109,6 +111,7 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
         self._solver = None
         self._A = None
         self._operator_dirty = True
+        self._bulk_changed = False   # a bulk coefficient (a region's m) changed: full assembly
         self.reuse = "auto"
         self.matrix_type = "auto"
         self._blocks = None          # scalar charge/spin blocks for the preconditioner
@@ -203,19 +206,38 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
         that it depends on changed, e.g. a time)."""
         self._operator_dirty = True
 
+    @property
+    def ferromagnetic_regions(self) -> list[str]:
+        """Names of the regions whose material is a :class:`kinetics.materials.Ferromagnet`."""
+        return [name for name, mat in self.materials.items() if isinstance(mat, Ferromagnet)]
+
     def set_magnetization(self, name: str, m) -> None:
-        """Set a uniform magnetization direction on the HM|FI interface ``name``.
+        """Set a uniform magnetization direction on the HM|FI interface or the ferromagnetic
+        region ``name``.
 
         No recompilation: the constant is updated and the operator is reassembled on the next
-        :meth:`solve` (the way SMR angular scans are run).
+        :meth:`solve` (the way SMR angular scans are run): over the interface facets only for
+        an interface, entirely (with a new preconditioner or factorization) for a region.
 
         Raises
         ------
         KeyError
-            If ``name`` is not a :class:`MagneticInterface` of this problem.
+            If ``name`` is neither a :class:`MagneticInterface` nor a ferromagnetic region
+            of this problem.
         ValueError
             If |m| != 1, or if the interface was built with a non-uniform m.
         """
+        if name in self.ferromagnetic_regions:
+            m_new = validation.unit_vector(f"region '{name}'", "m", m)
+            self._coefs[name].m.value[:] = m_new / np.linalg.norm(m_new)
+            self._bulk_changed = True
+            self.operator_changed()
+            return
+        if name not in self._magnets:
+            raise KeyError(f"'{name}' is not a magnetic interface or a ferromagnetic region "
+                           f"of this problem; magnetic interfaces: "
+                           f"{', '.join(self._magnets) or '(none)'}; ferromagnetic regions: "
+                           f"{', '.join(self.ferromagnetic_regions) or '(none)'}")
         entry = self.magnetic_interface(name)
         m_new = validation.unit_vector(f"interface '{name}'", "m", m)
         if not entry.uniform:
@@ -312,7 +334,8 @@ class Solution(BaseSolution):
     u:
         The 4-component dolfinx Function (V, μ_x, μ_y, μ_z), volts.
     magnetizations:
-        Interface name -> magnetization (3-vector) used, for uniform magnetizations.
+        Interface or ferromagnetic region name -> magnetization (3-vector) used, for
+        uniform magnetizations.
     iterations:
         Linear-solver iterations.
     """
@@ -321,6 +344,9 @@ class Solution(BaseSolution):
         super().__init__(problem, u, iterations)
         self.magnetizations = {name: np.array(e.m.value, dtype=float)
                                for name, e in problem.magnetic_interfaces.items() if e.uniform}
+        self.magnetizations.update({name: np.array(problem.coefficients(name).m.value,
+                                                    dtype=float)
+                                    for name in problem.ferromagnetic_regions})
 
     def _primary(self, name: str):
         import ufl
@@ -329,9 +355,9 @@ class Solution(BaseSolution):
         return ufl.as_vector([self.u[1], self.u[2], self.u[3]])
 
     def _flux(self, name: str, region: str):
-        from kinetics.physics.spin_charge import charge_current, spin_current
         p = self.problem
-        current = charge_current if name == "j_c" else spin_current
+        bulk = p.bulk_models[region]       # KeyError for an unknown region
+        current = bulk.charge_current if name == "j_c" else bulk.spin_current
         return (current(self.V, self.mu_s, p.coefficients(region), p.device.axes),
                 p.scaling.current_density)
 

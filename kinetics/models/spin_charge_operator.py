@@ -45,7 +45,10 @@ class SpinChargeOperator:
 
     def _spin_isotropic(self) -> bool:
         """True when the bulk spin operator is the same for the three spin components."""
+        from kinetics.materials import Material
         for mat in self.materials.values():
+            if not isinstance(mat, Material):     # a ferromagnet couples the spin components
+                return False
             kappa = mat.kappa
             if callable(kappa) or float(kappa) != 0.0 or mat.gauge_field is not None:
                 return False
@@ -140,12 +143,16 @@ class SpinChargeOperator:
 
         Returns True when this is a re-assembly, i.e. only a magnetization changed since the
         preconditioner was built (the only operator change :meth:`set_magnetization` makes).
+        A changed bulk coefficient (the magnetization of a ferromagnetic region) is a full
+        re-assembly with a new preconditioner: False.
         """
         from dolfinx.fem import petsc as fpetsc
         from petsc4py import PETSc
         t0 = time.perf_counter()
         first = self._A is None
-        if not first and self._interface is not None and self.reuse != "none":
+        bulk_changed, self._bulk_changed = getattr(self, "_bulk_changed", False), False
+        if (not first and not bulk_changed and self._interface is not None
+                and self.reuse != "none"):
             # A(m_new) = A(m_old) + B(m_new) − B(m_old): only interface facets are assembled
             D = self._assemble_interface(self._interface_scratch)
             D.axpy(-1.0, self._interface, PETSc.Mat.Structure.SAME_NONZERO_PATTERN)
@@ -179,7 +186,7 @@ class SpinChargeOperator:
             elif self.reuse == "none":
                 self._assemble_interface(self._interface)
         self.timings["interface"] += time.perf_counter() - t0
-        return not first
+        return not first and not bulk_changed
 
     def _prepare_operator(self) -> bool:
         """Assemble the operator and configure the solver when the operator changed; True

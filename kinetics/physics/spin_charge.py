@@ -74,7 +74,9 @@ class BulkCoefficients:
 
 class NormalMetal:
     """The bulk model of a normal metal (:class:`kinetics.materials.Material`): the
-    coefficients of one region in internal units and its weak form (:func:`bulk_form`).
+    coefficients of one region in internal units, its weak form (:func:`bulk_form`) and its
+    currents (what every bulk model provides: ``coefficients``, ``form``,
+    ``charge_current``, ``spin_current``).
 
     ``problem`` is the model being built; it provides ``scaling`` (length L, σ0),
     ``constant(value)``, ``scaled(value, factor)`` and ``inverse_square_length(ℓ)``
@@ -102,6 +104,16 @@ class NormalMetal:
     def form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
         """The bulk weak form of the region (:func:`bulk_form`)."""
         return bulk_form(V, mu, v, w, coef, axes, dx)
+
+    @staticmethod
+    def charge_current(V, mu, coef: BulkCoefficients, axes: str):
+        """j_c of the region (:func:`charge_current`)."""
+        return charge_current(V, mu, coef, axes)
+
+    @staticmethod
+    def spin_current(V, mu, coef: BulkCoefficients, axes: str):
+        """J[a, i] of the region (:func:`spin_current`)."""
+        return spin_current(V, mu, coef, axes)
 
 
 def grad3(f, axes: str):
