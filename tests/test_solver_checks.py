@@ -60,7 +60,7 @@ def test_direct_solve_backward_error_is_round_off():
     """MUMPS is backward stable: η is a few machine epsilons (the bound 1e-10 has margin)."""
     problem = film_problem("direct")
     problem.solve()
-    assert problem.solver._backward_error < 1e-14
+    assert problem.solver._check.eta < 1e-14
     problem.solver.destroy()
 
 

@@ -37,18 +37,12 @@ else one AMG for the average of the three spin blocks), ``frame`` or ``average``
 
 Every solve is checked, whatever the preset or the user's options: a negative
 ``KSP.getConvergedReason()`` raises :class:`SolverError` with the reason name and residual
-history; so does NaN/Inf in x; and the true residual ρ = ‖b − Ax‖₂/‖b‖₂ (one MatMult) must
-be small: after ``ksp_type preonly`` (which reports success whatever the preconditioner
-did: ``pc_type none`` returns x = b) the normwise backward error ‖b − Ax‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞)
-must be at most :data:`DIRECT_RESIDUAL_BOUND` (MUMPS leaves ≤ 4.4e-16 on the tests; it
-stays that small on badly conditioned operators, where ρ itself may not), and ρ at most
-:data:`KRYLOV_RESIDUAL_FACTOR` · max(ksp_rtol, ksp_atol/‖b‖) after
-a Krylov method, whose test measures the preconditioned residual: ρ/ksp_rtol reached 2.2e2
-on the tests (block and fieldsplit AMG, LU of a nearby operator).  For b = 0 the bounds
-apply to ‖Ax‖₂.  A failure raises :class:`SolverError` (reason
-``"TRUE_RESIDUAL"``) naming ρ (and the backward error), the bound, the KSP and PC types and the likely cause.  A
-solve with a kept (reused) preconditioner that fails any check is repeated with a fresh one
-before anything is raised.
+history; so does NaN/Inf in x; and so does an answer that fails the true-residual check of
+:mod:`kinetics.solvers.checks` (after ``preonly``, which reports success whatever the
+preconditioner did, the normwise backward error must be at most 1e-10; after a Krylov
+method ‖b − Ax‖/‖b‖ at most 1e4·ksp_rtol), reason ``"TRUE_RESIDUAL"``, naming the numbers,
+the KSP and PC types and the likely cause.  A solve with a kept (reused) preconditioner that
+fails any check is repeated with a fresh one before anything is raised.
 A ``PETSc.Error`` while configuring or solving (an unknown ``ksp_type``, a failed
 factorization) becomes a :class:`SolverError` (reason ``"PETSC_ERROR"``) naming the options.
 
@@ -67,6 +61,10 @@ import time
 import numpy as np
 
 from kinetics.solvers.block_pc import SpinChargePC
+from kinetics.solvers.checks import (DIRECT_RESIDUAL_BOUND, KRYLOV_RESIDUAL_FACTOR,  # noqa: F401
+                                     PETSC_ERRORS, REBUILD_EXTRA_ITERATIONS,
+                                     REUSE_LU_REBUILD_ITERATIONS, SolverError, TrueResidual,
+                                     reason_name, residual_hint)
 from kinetics.solvers.options import (  # noqa: F401  (re-exported)
     AUTO_DIRECT_LIMITS, PRESETS, STRONG_THRESHOLD,
     amg_defaults, choose_preset)
@@ -78,58 +76,7 @@ __all__ = ["PRESETS", "SolverError", "LinearSolver", "choose_preset", "amg_defau
 #: Krylov settings of a solve that reuses an LU factorization of an earlier operator.
 _REUSE_LU = {"type": "gmres", "restart": 30, "rtol": 1e-12, "max_it": 60}
 
-#: Largest normwise backward error ‖b − Ax‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞) accepted after ``ksp_type
-#: preonly`` (MUMPS: ≤ 4.4e-16 on the tests and example cases; ``pc_type none``: ~1).
-DIRECT_RESIDUAL_BOUND = 1e-10
-#: Largest ratio of the relative true residual to ``ksp_rtol`` accepted after a Krylov solve.
-KRYLOV_RESIDUAL_FACTOR = 1e4
-#: A kept preconditioner (Krylov presets) is rebuilt after a solve that needed more than
-#: this many iterations beyond those of the last fresh solve.
-REBUILD_EXTRA_ITERATIONS = 4
-#: A kept LU factorization is rebuilt after a solve that needed more GMRES iterations.
-REUSE_LU_REBUILD_ITERATIONS = 10
-
 _counter = itertools.count()
-
-#: Meanings of the PETSc error codes that options and factorizations typically raise.
-_PETSC_ERRORS = {55: "out of memory", 56: "operation not supported by this type",
-                 62: "wrong argument", 63: "argument out of range",
-                 71: "zero pivot in the LU factorization", 73: "object in the wrong state",
-                 75: "incompatible options", 76: "error in an external library (MUMPS, hypre)",
-                 81: "zero pivot in the Cholesky factorization",
-                 86: "unknown type: a misspelt ksp_type/pc_type or a package not installed",
-                 92: "no such factorization package for this matrix"}
-
-
-class SolverError(RuntimeError):
-    """A PETSc solve failed.
-
-    Attributes
-    ----------
-    reason:
-        The KSP converged-reason name (e.g. ``"DIVERGED_ITS"``).
-    residuals:
-        The residual norm history (list of floats), possibly empty for direct solvers.
-    true_residual, bound:
-        For reason ``"TRUE_RESIDUAL"``: the relative true residual ‖b − A x‖/‖b‖ and the
-        bound it exceeded (None otherwise).
-    """
-
-    def __init__(self, message: str, reason: str = "", residuals=(), *,
-                 true_residual: float | None = None, bound: float | None = None):
-        super().__init__(message)
-        self.reason = reason
-        self.residuals = list(residuals)
-        self.true_residual = true_residual
-        self.bound = bound
-
-
-def _reason_name(value: int) -> str:
-    from petsc4py import PETSc
-    names = {getattr(PETSc.KSP.ConvergedReason, k): k
-             for k in dir(PETSc.KSP.ConvergedReason) if not k.startswith("_")}
-    return names.get(value, str(value))
-
 
 # ---------------------------------------------------------------------------- convergence
 class _RhsRelativeTest:
@@ -239,9 +186,7 @@ class LinearSolver:
         self.true_residual = None
         self.timings = {"setup": 0.0, "solve": 0.0, "assembly": 0.0}
         self._A = None
-        self._A_norm = None
-        self._backward_error = None
-        self._r = None                 # work vector of the true residual
+        self._check = None             # the answer check of the current operator
         self._hints = None
         self._configured = False
         self._pc_valid = False         # a PC exists for some earlier operator
@@ -320,7 +265,9 @@ class LinearSolver:
         """
         from petsc4py import PETSc
         self._A = A
-        self._A_norm = None                # ‖A‖∞ of the backward error, computed on demand
+        if self._check is not None:        # the operator's values may have changed
+            self._check.destroy()
+            self._check = None
         self.ksp.setOperators(A)
         if not self._configured:
             try:
@@ -338,7 +285,7 @@ class LinearSolver:
         """A SolverError for a PETSc.Error raised while ``stage``, naming the options."""
         user = ", ".join(f"{k}={v}" for k, v in self.user_options.items()) or "none"
         code = getattr(exc, "ierr", None)
-        what = _PETSC_ERRORS.get(code, str(exc).strip() or type(exc).__name__)
+        what = PETSC_ERRORS.get(code, str(exc).strip() or type(exc).__name__)
         return SolverError(
             f"PETSc failed while {stage} ({self.preset} preset; ksp_type "
             f"{self.options.get('ksp_type', 'gmres')}, pc_type "
@@ -451,7 +398,7 @@ class LinearSolver:
 
     def _raise(self, reason):
         history = list(np.asarray(self.ksp.getConvergenceHistory()))
-        name = _reason_name(reason)
+        name = reason_name(reason)
         pc_reason = ""
         try:
             failed = self.ksp.getPC().getFailedReason()
@@ -474,73 +421,28 @@ class LinearSolver:
         return x.getComm().tompi4py().allreduce(bad) == 0
 
     # -- true residual ------------------------------------------------------------------
-    def _bound(self, bnorm: float) -> float:
-        """The largest accepted ‖b − A x‖₂ for the current KSP (module docstring)."""
-        if self.ksp.getType() == "preonly":
-            return DIRECT_RESIDUAL_BOUND * bnorm
-        rtol, atol, _, _ = self.ksp.getTolerances()
-        return KRYLOV_RESIDUAL_FACTOR * max(rtol * bnorm, atol)
-
     def _residual_ok(self, b, x) -> bool:
-        """Compute ‖b − A x‖ (one MatMult), store :attr:`true_residual`, compare with the
-        bound; for b = 0, ‖A x‖ must be 0 (preonly) or within the Krylov bound on ksp_atol.
-
-        After ``preonly`` the test is the normwise backward error
-        η = ‖b − Ax‖∞ / (‖A‖∞‖x‖∞ + ‖b‖∞) <= :data:`DIRECT_RESIDUAL_BOUND` (Higham,
-        *Accuracy and Stability of Numerical Algorithms*, 2nd ed., Thm. 7.1 (Rigal–Gaches)):
-        a backward-stable factorization gives η of a few machine epsilons however badly
-        conditioned the operator (thin graded layers), while ‖b − Ax‖/‖b‖ may then be large
-        for an answer as good as floating point allows.  ``pc_type none`` gives η ~ 1."""
-        from petsc4py import PETSc
-        if self._r is None or self._r.getSizes() != b.getSizes():
-            if self._r is not None:
-                self._r.destroy()
-            self._r = self._A.createVecLeft()
-        r = self._r
-        self._A.mult(x, r)
-        r.aypx(-1.0, b)                   # r = b − A x
-        rnorm, bnorm = r.norm(), b.norm()
-        self.true_residual = rnorm / bnorm if bnorm > 0 else rnorm
-        if self.ksp.getType() == "preonly":
-            inf = PETSc.NormType.INFINITY
-            if self._A_norm is None:
-                self._A_norm = self._A.norm(inf)
-            scale = self._A_norm * x.norm(inf) + b.norm(inf)
-            eta = r.norm(inf) / scale if scale > 0 else 0.0
-            self._last_bound = DIRECT_RESIDUAL_BOUND
-            self._backward_error = eta
-            return bool(eta <= DIRECT_RESIDUAL_BOUND)
-        self._backward_error = None
-        bound = self._bound(bnorm)
-        self._last_bound = bound / bnorm if bnorm > 0 else bound
-        return bool(rnorm <= bound)
+        """Check the answer (:class:`kinetics.solvers.checks.TrueResidual`); store
+        :attr:`true_residual`."""
+        if self._check is None or self._check.A is not self._A:
+            if self._check is not None:
+                self._check.destroy()
+            self._check = TrueResidual(self._A)
+        rtol, atol, _, _ = self.ksp.getTolerances()
+        ok = self._check(b, x, self.ksp.getType(), rtol, atol)
+        self.true_residual = self._check.rho
+        return ok
 
     def _raise_residual(self):
         ksp_type, pc_type = self.ksp.getType(), self.ksp.getPC().getType()
-        if ksp_type == "preonly" and pc_type not in ("lu", "cholesky", "redundant"):
-            hint = (f"ksp_type preonly applies the preconditioner once, and pc_type {pc_type} "
-                    f"does not solve the system: use pc_type lu (the 'direct' preset) or a "
-                    f"Krylov ksp_type such as gmres")
-        elif ksp_type == "preonly":
-            hint = ("the factorization is inaccurate: a singular or badly scaled operator "
-                    "(does a contact fix the potential?); try pc_factor_mat_solver_type mumps")
-        else:
-            rtol = self.ksp.getTolerances()[0]
-            hint = (f"the preconditioned residual met ksp_rtol = {rtol:.1e} but the true "
-                    f"residual did not (pc_type {pc_type} is far from the operator): tighten "
-                    f"ksp_rtol, use ksp_pc_side right, or the 'direct' preset")
+        hint = residual_hint(ksp_type, pc_type, self.ksp.getTolerances()[0])
         history = list(np.asarray(self.ksp.getConvergenceHistory()))
-        if self._backward_error is not None:
-            measure = (f"the backward error ||b - Ax||/(||A|| ||x|| + ||b||) = "
-                       f"{self._backward_error:.3e} (||b - Ax||/||b|| = {self.true_residual:.3e})")
-        else:
-            measure = f"the true residual ||b - Ax||/||b|| = {self.true_residual:.3e}"
+        check = self._check
         raise SolverError(
-            f"linear solve gave a wrong answer: {measure} exceeds the bound "
-            f"{self._last_bound:.1e} (ksp_type "
-            f"{ksp_type}, pc_type {pc_type}, '{self.preset}' preset, {self.iterations} "
-            f"iterations). Likely cause: {hint}.", reason="TRUE_RESIDUAL", residuals=history,
-            true_residual=self.true_residual, bound=self._last_bound)
+            f"linear solve gave a wrong answer: {check.describe()} (ksp_type {ksp_type}, "
+            f"pc_type {pc_type}, '{self.preset}' preset, {self.iterations} iterations). "
+            f"Likely cause: {hint}.", reason="TRUE_RESIDUAL", residuals=history,
+            true_residual=check.rho, bound=check.bound)
 
     def update_frame(self, m):
         """Tell the block preconditioner the new magnetization direction (sweeps)."""
@@ -554,8 +456,8 @@ class LinearSolver:
         """Free the KSP and remove this solver's options from the PETSc database."""
         from petsc4py import PETSc
         self.ksp.destroy()
-        if self._r is not None:
-            self._r.destroy()
+        if self._check is not None:
+            self._check.destroy()
         opts = PETSc.Options()
         for name in list(opts.getAll()):
             if name.startswith(self.prefix):
