@@ -75,11 +75,20 @@ MATERIAL: dict[str, Spec] = {
     "sigma_parallel": Number(unit="S/m", lo=1e-6, hi=1e10,
                              description="ferromagnet: conductivity along m (AMR)"),
     "theta_ah": Number(lo=-10.0, hi=10.0, description="ferromagnet: anomalous Hall angle"),
+    "delta_sigma_s": Number(unit="S/m", lo=-1e10, hi=1e10,
+                            description="ferromagnet: anisotropy δσ_s of the local spin "
+                                        "conductivity (seed 001 Eq. 37)"),
+    "gamma_t": Number(unit="S/m", lo=-1e10, hi=1e10,
+                      description="ferromagnet: relaxation-torque coefficient γ (seed 001 "
+                                  "Eqs. 5-6)"),
+    "delta_gamma_t": Number(unit="S/m", lo=-1e10, hi=1e10,
+                            description="ferromagnet: its anisotropy δγ (γ/3 in seed 001)"),
     "source": String(allow_empty=True, description="literature source"),
 }
 
 #: the keys that make a [materials] table without `base` a ferromagnet
-FERROMAGNET_KEYS = ("beta", "lambda_J", "lambda_phi", "m", "sigma_parallel", "theta_ah")
+FERROMAGNET_KEYS = ("beta", "lambda_J", "lambda_phi", "m", "sigma_parallel", "theta_ah",
+                    "delta_sigma_s", "gamma_t", "delta_gamma_t")
 
 #: boundary type -> schema of its keys (besides `type`)
 BOUNDARY_TYPES: dict[str, dict[str, Spec]] = {

@@ -199,19 +199,31 @@ class Ferromagnet:
     theta_ah:
         Anomalous Hall angle θ_AH: Hall current θ_AH σ m×E (sign convention in
         :mod:`kinetics.physics.ferromagnet`).
+    delta_sigma_s:
+        Spin AMR δσ_s in S/m (default 0: off): the local spin conductivity is the tensor
+        βσ I − δσ_s m⊗m, i.e. βσ across m and βσ − δσ_s along m (Nakabayashi et al.,
+        "Theory of spin relaxation torque in metallic ferromagnets", Eqs. 35–37, 40).
+    gamma_t, delta_gamma_t:
+        Relaxation-torque coefficients γ, δγ in S/m (default 0: off): the torque
+        T = m ∇·((γI + δγ m⊗m)E) (A/m³) is a source of spin along m (same paper, Eqs. 5–6;
+        δγ = γ/3 in its model).  Mapping to the paper's microscopic quantities in
+        :mod:`kinetics.physics.ferromagnet`.
     source:
         Literature source of the numbers.
 
     Limits: σ, σ_∥, l_sf, λ_J, λ_φ in [1e-30, 1e30] (:data:`SI_LIMIT`; the lengths may be
     +inf), |β| < 1, |θ_AH| <= :data:`ANGLE_LIMIT`, | |m| − 1 | <= 1e-6
-    (:data:`kinetics.validation.UNIT_TOLERANCE`).
+    (:data:`kinetics.validation.UNIT_TOLERANCE`), |δσ_s|, |γ|, |δγ| <= 1e30, and the
+    effective polarizations β − γ/σ (across m) and β − (γ + δγ + δσ_s)/σ (along m) in
+    (−1, 1) (otherwise the operator is not positive definite).
 
     Raises
     ------
     kinetics.validation.ValidationError
         (a ValueError naming the parameter) For |β| >= 1, non-positive or non-finite σ or
-        σ_∥, non-positive l_sf, λ_J or λ_φ, a non-finite θ_AH, a non-unit or non-finite m, an
-        empty name.
+        σ_∥, non-positive l_sf, λ_J or λ_φ, a non-finite θ_AH, δσ_s, γ or δγ, an effective
+        polarization outside (−1, 1) (named ``gamma_t`` across m, ``delta_sigma_s`` along m),
+        a non-unit or non-finite m, an empty name.
     TypeError
         For parameters that are not numbers (strings, bools, callables too), a name or
         source that is not a string.
@@ -226,6 +238,9 @@ class Ferromagnet:
     m: Any = (0.0, 0.0, 1.0)
     sigma_parallel: float | None = None
     theta_ah: float = 0.0
+    delta_sigma_s: float = 0.0
+    gamma_t: float = 0.0
+    delta_gamma_t: float = 0.0
     source: str = ""
 
     def __post_init__(self):
@@ -249,6 +264,17 @@ class Ferromagnet:
                                              "the spin-down (or spin-up) conductivity "
                                              "σ(1 ∓ β)/2 must stay positive")
         object.__setattr__(self, "beta", beta)
+        for field in ("delta_sigma_s", "gamma_t", "delta_gamma_t"):
+            object.__setattr__(self, field, validation.finite(
+                owner, field, getattr(self, field), kind="a number (S/m)", limit=SI_LIMIT))
+        across = beta - self.gamma_t / self.sigma
+        along = across - (self.delta_gamma_t + self.delta_sigma_s) / self.sigma
+        for field, value, what in (("gamma_t", across, "β − γ/σ"),
+                                   ("delta_sigma_s", along, "β − (γ + δγ + δσ_s)/σ")):
+            if not abs(value) < 1.0:
+                raise validation.ValidationError(
+                    owner, field, f"such that {what} is in (-1, 1)", f"{value:g}",
+                    "the spin-charge operator must stay positive definite")
         m = validation.unit_vector(owner, "m", self.m)
         m = m / np.linalg.norm(m)
         m.setflags(write=False)
@@ -491,3 +517,4 @@ def interface(name: str, **overrides) -> InterfaceParameters:
         raise TypeError(f"interface '{p.name}': unknown parameter(s) {sorted(unknown)}; "
                         f"valid: {sorted(valid)}")
     return dataclasses.replace(p, **overrides)
+
