@@ -133,3 +133,49 @@ def conductivity_tensor(sigma_perp: float, sigma_par: float, theta_ah: float, m)
     cross = np.array([[0, -m[2], m[1]], [m[2], 0, -m[0]], [-m[1], m[0], 0]])
     return sigma_perp * np.eye(3) + (sigma_par - sigma_perp) * np.outer(m, m) \
         + theta_ah * sigma_perp * cross
+
+
+# ------------------------------------------------------------- resistive F|N interfaces
+__all__ += ["cpp_gmr_delta_ra_interface"]
+
+
+def cpp_gmr_delta_ra_interface(t_N: float, sigma_F: float, beta: float, l_F: float,
+                               sigma_N: float, l_N: float, r_b: float, gamma: float) -> float:
+    """ΔR·A = R_AP·A − R_P·A (Ω m²) of a F/N/F trilayer with semi-infinite F leads and two
+    resistive F|N interfaces (Valet & Fert, PRB 48, 7099 (1993), semi-infinite leads):
+
+        ΔR·A = 2(βr_F + γr_b*)² / [(r_F + r_b*) cosh(t_N/l_N)
+                                   + (r_N/2)(1 + ((r_F + r_b*)/r_N)²) sinh(t_N/l_N)],
+
+    r_F = ρ_F* l_F, r_N = l_N/σ_N.  The interface of each spin channel is the resistance
+    r↑,↓ = 2r_b*(1 ∓ γ) in series with the lead's 2ρ_F*(1 ∓ β)l_F, so r_F → r_F + r_b* and
+    βr_F → βr_F + γr_b* in :func:`cpp_gmr_delta_ra`, which is the r_b* = 0 case (the
+    circuit-theory conductances are G↑,↓ = 1/(2r_b*(1 ∓ γ)),
+    :class:`kinetics.fn_materials.FNInterface`).
+
+    Parameters
+    ----------
+    t_N, sigma_F, beta, l_F, sigma_N, l_N:
+        As :func:`cpp_gmr_delta_ra` (m, S/m, 1, m, S/m, m).
+    r_b:
+        Interface resistance r_b* (Ω m², >= 0).
+    gamma:
+        Interface asymmetry γ (|γ| < 1).
+
+    Raises
+    ------
+    ValueError
+        As :func:`cpp_gmr_delta_ra`, and for r_b* < 0 or |γ| >= 1.
+    """
+    if not (t_N >= 0 and l_F > 0 and sigma_N > 0 and l_N > 0):
+        raise ValueError("cpp_gmr_delta_ra_interface: need t_N >= 0 and positive l_F, "
+                         "sigma_N, l_N")
+    if not (r_b >= 0 and abs(gamma) < 1):
+        raise ValueError(f"cpp_gmr_delta_ra_interface: need r_b >= 0 and |gamma| < 1, "
+                         f"got {r_b}, {gamma}")
+    r_F = rho_star(sigma_F, beta) * l_F
+    r_N = l_N / sigma_N
+    r = r_F + r_b
+    x = t_N / l_N
+    return 2.0 * (beta * r_F + gamma * r_b) ** 2 / (
+        r * math.cosh(x) + 0.5 * r_N * (1.0 + (r / r_N) ** 2) * math.sinh(x))

@@ -309,6 +309,8 @@ class RegionFields:
         lf = self._local_facet(facets, cells)
         sub = self.submeshes[dom]
         tdim = sub.topology.dim
+        if len(self.sub_to_parent[dom]) == 0:      # no cell of the domain on this rank
+            return np.zeros(0, dtype=np.int32)
         sc2f = sub.topology.connectivity(tdim, tdim - 1).array.reshape(len(self.sub_to_parent[dom]), -1)
         sub_facets = sc2f[self._parent_to_sub[dom][cells], lf].astype(np.int32)
         if len(facets) and not np.allclose(dmesh.compute_midpoints(self.mesh, tdim - 1, facets),

@@ -1,0 +1,138 @@
+"""Ferromagnet | normal-metal interfaces: the conductance sets of magnetoelectronic circuit
+theory (:class:`FNInterface`) and a small library with sources (:data:`FN_INTERFACES`,
+:func:`fn_interface`).  The equations that use them are in
+:mod:`kinetics.physics.fn_interface`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from kinetics import validation
+from kinetics.materials import _BP, SI_LIMIT, _lookup, check_conductances
+
+__all__ = ["FNInterface", "FN_INTERFACES", "fn_interface"]
+
+@dataclasses.dataclass(frozen=True)
+class FNInterface:
+    """Conductances per area of a ferromagnet | normal-metal interface (SI, Ω⁻¹m⁻²):
+    magnetoelectronic circuit theory (Brataas, Nazarov & Bauer, PRL 84, 2481 (2000); Eur.
+    Phys. J. B 22, 99 (2001)); the equations are in :mod:`kinetics.physics.fn_interface`.
+
+    Parameters
+    ----------
+    name:
+        Name used in messages ("Co|Cu").
+    G_up, G_down:
+        Conductances of the majority and minority channels G↑, G↓ (> 0).
+    G_r, G_i:
+        Mixing conductance G↑↓ = G_r + iG_i in the convention of
+        :class:`kinetics.physics.boundaries.MagneticInterface` (G_r >= 0, G_i any sign;
+        with G↑ = G↓ = G_r, G_i = 0 the interface is spin-isotropic).
+    source:
+        Literature source of the numbers.
+
+    Raises
+    ------
+    kinetics.validation.ValidationError
+        (a ValueError naming the parameter) For G↑ or G↓ <= 0 or beyond :data:`SI_LIMIT`,
+        G_r < 0, non-finite values, an empty name.
+    TypeError
+        For parameters that are not numbers, a source that is not a string.
+    """
+
+    name: str
+    G_up: float
+    G_down: float
+    G_r: float = 0.0
+    G_i: float = 0.0
+    source: str = ""
+
+    def __post_init__(self):
+        owner = f"F|N interface '{validation.text('FNInterface', 'name', self.name)}'"
+        if not isinstance(self.source, str):
+            raise TypeError(f"{owner}: source must be a string, got {self.source!r}")
+        for f in ("G_up", "G_down"):
+            object.__setattr__(self, f, validation.positive(
+                owner, f, getattr(self, f), kind="a number (1/(Ohm m^2))", limit=SI_LIMIT))
+        G_r, G_i, _ = check_conductances(owner, self.G_r, self.G_i, 0.0)
+        object.__setattr__(self, "G_r", G_r)
+        object.__setattr__(self, "G_i", G_i)
+
+    @classmethod
+    def from_valet_fert(cls, name: str, r_b: float, gamma: float, G_r: float = 0.0,
+                        G_i: float = 0.0, source: str = "") -> "FNInterface":
+        """From Valet & Fert's interface resistance r_b* (Ω m², > 0) and asymmetry γ
+        (|γ| < 1): r↑,↓ = 2r_b*(1 ∓ γ), G↑,↓ = 1/(2r_b*(1 ∓ γ)) (Valet & Fert, PRB 48, 7099
+        (1993)).
+
+        Raises
+        ------
+        kinetics.validation.ValidationError
+            For r_b* <= 0 or |γ| >= 1 (and as the class).
+        """
+        owner = f"F|N interface '{name}'"
+        r_b = validation.positive(owner, "r_b", r_b, kind="a number (Ohm m^2)", limit=SI_LIMIT)
+        gamma = validation.finite(owner, "gamma", gamma)
+        if not abs(gamma) < 1.0:
+            raise validation.ValidationError(owner, "gamma", "in (-1, 1)", f"{gamma:g}",
+                                             "both channel resistances 2r_b*(1 ∓ γ) must be "
+                                             "positive")
+        return cls(name, 1.0 / (2 * r_b * (1 - gamma)), 1.0 / (2 * r_b * (1 + gamma)),
+                   G_r, G_i, source)
+
+    @property
+    def r_b(self) -> float:
+        """Valet–Fert's r_b* = (1/G↑ + 1/G↓)/4 (Ω m²)."""
+        return 0.25 * (1.0 / self.G_up + 1.0 / self.G_down)
+
+    @property
+    def gamma(self) -> float:
+        """Valet–Fert's γ = (G↑ − G↓)/(G↑ + G↓)."""
+        return (self.G_up - self.G_down) / (self.G_up + self.G_down)
+
+    def with_(self, **overrides) -> "FNInterface":
+        """A copy with some parameters replaced (validated again; TypeError for unknown
+        names, listing the valid ones)."""
+        valid = {f.name for f in dataclasses.fields(self)}
+        unknown = set(overrides) - valid
+        if unknown:
+            raise TypeError(f"F|N interface '{self.name}': unknown parameter(s) "
+                            f"{sorted(unknown)}; valid: {sorted(valid)}")
+        return dataclasses.replace(self, **overrides)
+
+
+_BP_FN = ("r_b* = AR*_F/N and gamma from " + _BP + " (as recalled, not checked here)")
+_XIA = ("G_r, G_i: first-principles mixing conductance of Co/Cu (Xia et al., PRB 65, 220401(R) "
+        "(2002), as quoted by Brataas, Bauer & Kelly, Phys. Rep. 427, 157 (2006); as recalled, "
+        "not checked here)")
+
+#: F|N interface sets (Valet–Fert r_b*, γ of CPP-MR experiments; mixing conductances of
+#: first-principles calculations).  The G↑ + G↓ of r_b* exceeds the Sharvin-like G_r: the
+#: two come from different sources and the mixing values are order-of-magnitude inputs.
+FN_INTERFACES: dict[str, FNInterface] = {p.name: p for p in (
+    FNInterface.from_valet_fert("Co|Cu", 0.51e-15, 0.77, G_r=0.55e15, G_i=0.01e15,
+                                source=f"2AR* = 1.02 fOhm m^2, gamma = 0.77: {_BP_FN}; {_XIA}"),
+    FNInterface.from_valet_fert("Py|Cu", 0.50e-15, 0.70, G_r=0.55e15, G_i=0.0,
+                                source=f"2AR* = 1.0 fOhm m^2, gamma = 0.7: {_BP_FN}; G_r = "
+                                       "the Co/Cu value (estimate; Sharvin-like for Cu)"),
+    FNInterface.from_valet_fert("Py|Ag", 0.50e-15, 0.70, G_r=0.45e15, G_i=0.0,
+                                source="r_b* and gamma taken equal to Py|Cu (estimate, not "
+                                       "checked here; Ag/Py CPP-MR data of " + _BP + "); G_r "
+                                       "= 0.45e15 1/(Ohm m^2), a Sharvin-like estimate for Ag"),
+)}
+
+
+def fn_interface(name: str, **overrides) -> FNInterface:
+    """A library F|N interface set (:data:`FN_INTERFACES`) by name, case-insensitive, with
+    optional overrides.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the known F|N interfaces.
+    TypeError
+        For a name that is not a string or an unknown override.
+    """
+    p = _lookup(FN_INTERFACES, "F|N interface", name)
+    return p.with_(**overrides) if overrides else p
