@@ -84,6 +84,11 @@ class Material:
         SU(2) gauge field A as a (3, 3) array, A[i, b] with spatial index i and spin index
         b, in 1/m; or a callable f(x) returning a UFL (3, 3) tensor; or None (no field).
         Built by :func:`kinetics.physics.gauge.rashba_dresselhaus` and friends.
+    diffusion_constant:
+        Electron diffusion constant D in m²/s (> 0), or None.  Needed only for the Hanle
+        precession of the spin accumulation in an applied magnetic field
+        (:class:`kinetics.models.spin_charge.SpinChargeProblem` ``magnetic_field``); the
+        spin lifetime is τ_s = λ_sf²/D.
     source:
         Literature source of the numbers.
 
@@ -107,9 +112,14 @@ class Material:
     kappa: float | Callable = 0.0
     gauge_field: Any = None
     source: str = ""
+    diffusion_constant: float | None = None
 
     def __post_init__(self):
         owner = f"material '{validation.text('Material', 'name', self.name)}'"
+        if self.diffusion_constant is not None:
+            object.__setattr__(self, "diffusion_constant", validation.positive(
+                owner, "diffusion_constant", self.diffusion_constant, kind="a number (m^2/s)",
+                limit=SI_LIMIT))
         if not isinstance(self.source, str):
             raise TypeError(f"{owner}: source must be a string, got {self.source!r}")
         for field, check in (("sigma", "positive"), ("lambda_sf", "positive"),

@@ -37,6 +37,9 @@ from kinetics.solvers.system import assemble_rhs
 __all__ = ["SpinChargeProblem", "Solution"]
 
 register_bulk_model(Material, NormalMetal)
+
+#: largest applied magnetic field accepted (T)
+MAX_FIELD = 1e4
 register_bulk_model(Ferromagnet, FerromagneticMetal)
 
 
@@ -69,6 +72,12 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
         the operator format.
     petsc_options:
         PETSc options overriding the preset.
+    magnetic_field:
+        Applied magnetic field B (3-vector, tesla) for the Hanle precession of the spin
+        accumulation in the normal metals (:func:`kinetics.physics.spin_charge.bulk_form`;
+        every normal-metal material then needs its ``diffusion_constant``), or None (no
+        precession term).  Change it with :meth:`set_magnetic_field` (Hanle sweeps).
+        Ferromagnets ignore it (their exchange field dominates).
 
     Raises
     ------
@@ -77,7 +86,9 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
     ValueError
         A region without material, a boundary named twice, a condition on facets that the
         mesh lacks or that are interior, a HM|FI or contact on interior facets, no contact
-        fixing the potential, an unsupported degree.
+        fixing the potential, an unsupported degree, a magnetic field that is not a finite
+        3-vector of at most 1e4 T or a normal metal without ``diffusion_constant`` in a
+        field.
     TypeError
         A material without a registered bulk model, a condition that cannot contribute
         terms, petsc_options that are not a mapping.
@@ -96,12 +107,16 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
 
     def __init__(self, device, materials: Mapping[str, Material],
                  boundaries: Sequence[bc.Boundary] = (), *, degree: int = 1,
-                 solver: str = "auto", petsc_options: dict | None = None):
+                 solver: str = "auto", petsc_options: dict | None = None,
+                 magnetic_field=None):
         if petsc_options is not None and not isinstance(petsc_options, Mapping):
             raise TypeError(f"SpinChargeProblem: petsc_options must be a dict of PETSc options "
                             f"or None, got {type(petsc_options).__name__}")
         super().__init__(device, materials, boundaries, degree=degree)
         self._validate()
+        self.magnetic_field = None if magnetic_field is None else \
+            self.constant(validation.vector3("SpinChargeProblem", "magnetic_field",
+                                             magnetic_field, limit=MAX_FIELD))
         self.W = fem_space(device.mesh, self.degree, 4)
         self._build_forms()
         n_dofs = self.W.dofmap.index_map.size_global * 4
@@ -246,6 +261,25 @@ class SpinChargeProblem(SpinChargeOperator, Problem):
         entry.m.value[:] = m_new
         entry.condition.m = m_new
         self._operator_dirty = True
+
+    def set_magnetic_field(self, B) -> None:
+        """Set the applied field B (3-vector, tesla) of the Hanle precession; the operator is
+        reassembled on the next :meth:`solve` (no recompilation).
+
+        Raises
+        ------
+        ValueError
+            If the problem was built without ``magnetic_field`` (build it with
+            ``magnetic_field=(0, 0, 0)`` to sweep the field), or B is not a finite 3-vector
+            of at most 1e4 T.
+        """
+        if self.magnetic_field is None:
+            raise ValueError("set_magnetic_field: this problem was built without a magnetic "
+                             "field; build it with magnetic_field=(0, 0, 0) to sweep B")
+        self.magnetic_field.value[:] = validation.vector3("set_magnetic_field", "B", B,
+                                                          limit=MAX_FIELD)
+        self._bulk_changed = True
+        self.operator_changed()
 
     def solve(self) -> "Solution":
         """Assemble (if needed) and solve; return a :class:`Solution`.

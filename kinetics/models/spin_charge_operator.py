@@ -46,6 +46,8 @@ class SpinChargeOperator:
     def _spin_isotropic(self) -> bool:
         """True when the bulk spin operator is the same for the three spin components."""
         from kinetics.materials import Material
+        if getattr(self, "magnetic_field", None) is not None:   # Hanle precession
+            return False
         for mat in self.materials.values():
             if not isinstance(mat, Material):     # a ferromagnet couples the spin components
                 return False

@@ -40,11 +40,18 @@ from typing import Any
 
 import numpy as np
 import ufl
+from scipy import constants
 
 __all__ = ["BulkCoefficients", "NormalMetal", "grad3", "curl3", "covariant_gradient",
-           "charge_current", "spin_current", "bulk_form", "interface_spin_outflow"]
+           "charge_current", "spin_current", "bulk_form", "interface_spin_outflow",
+           "ELECTRON_G", "GYROMAGNETIC"]
 
 _AXIS = {"x": 0, "y": 1, "z": 2}
+
+#: |g| of the free electron (CODATA, scipy.constants) used for the Larmor frequency
+ELECTRON_G = abs(constants.physical_constants["electron g factor"][0])
+#: g μ_B/ħ in rad s⁻¹ T⁻¹: ω_L = GYROMAGNETIC · B (Hanle precession, :func:`bulk_form`)
+GYROMAGNETIC = ELECTRON_G * constants.physical_constants["Bohr magneton"][0] / constants.hbar
 
 
 @dataclasses.dataclass
@@ -63,6 +70,9 @@ class BulkCoefficients:
         Spin-swapping coefficient κ (seed 003 Eq. 81 sign).
     A:
         Gauge field A[i, b] times L (UFL 3x3), or None.
+    larmor:
+        ω_L L²/D (UFL 3-vector): the Larmor frequency of an applied field over the
+        diffusion constant, in internal units; None without a field (:func:`bulk_form`).
     """
 
     sigma: Any
@@ -70,6 +80,7 @@ class BulkCoefficients:
     theta: Any = 0.0
     kappa: Any = 0.0
     A: Any = None
+    larmor: Any = None
 
 
 class NormalMetal:
@@ -98,7 +109,29 @@ class NormalMetal:
         return BulkCoefficients(sigma=problem.scaled(mat.sigma, 1.0 / problem.scaling.sigma0),
                                 inv_lambda2=inv_lambda2,
                                 theta=problem.scaled(mat.theta_sh, 1.0),
-                                kappa=problem.scaled(mat.kappa, 1.0), A=A_hat)
+                                kappa=problem.scaled(mat.kappa, 1.0), A=A_hat,
+                                larmor=NormalMetal.larmor(problem, mat))
+
+    @staticmethod
+    def larmor(problem, mat):
+        """ω_L L²/D of the applied field ``problem.magnetic_field`` (a constant 3-vector in
+        tesla, or None: no precession term), ω_L = (g μ_B/ħ) B with g = |g_e|
+        (:data:`ELECTRON_G`).
+
+        Raises
+        ------
+        ValueError
+            With a field but no ``diffusion_constant`` in ``mat``.
+        """
+        B = getattr(problem, "magnetic_field", None)
+        if B is None:
+            return None
+        if mat.diffusion_constant is None:
+            raise ValueError(f"material '{mat.name}': Hanle precession in a magnetic field "
+                             f"needs its diffusion_constant D (m^2/s), e.g. "
+                             f"kinetics.materials.get('{mat.name}', diffusion_constant=...)")
+        L = problem.scaling.length
+        return problem.constant(GYROMAGNETIC * L ** 2 / mat.diffusion_constant) * B
 
     @staticmethod
     def form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
@@ -172,7 +205,14 @@ def spin_current(V, mu, coef: BulkCoefficients, axes: str):
 def bulk_form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
     """Bulk part of the weak form over the measure ``dx`` (one region):
 
-        ∫ −j_c·∇v − J : 𝒟w + (σ/2λ²) μ·w dx
+        ∫ −j_c·∇v − J : 𝒟w + (σ/2λ²) μ·w − (σ/2D) (ω_L×μ)·w dx
+
+    The last term, with an applied field only (``coef.larmor`` = ω_L L²/D), is the Hanle
+    precession of the accumulation about the field: ∂_t s = ω_L × s for the spin density
+    s = (σ/2D) μ (in charge units; D∇²μ = μ/τ_s in steady state without a field), ω_L =
+    (g μ_B/ħ) B, so that in steady state ∇·J = −(σ/2)μ/λ² + (σ/2D) ω_L×μ (Johnson &
+    Silsbee, PRL 55, 1790 (1985); Jedema et al., Nature 416, 713 (2002), Eq. 1 with the
+    precession term).  In 1D with B ∥ ẑ, μ₊ = μ_x + iμ_y obeys μ₊'' = (1 − iω_Lτ_s)μ₊/λ².
 
     Linear in (V, μ) when they are trial functions.  The boundary terms are added by the
     boundary conditions (:mod:`kinetics.physics.boundaries`).
@@ -186,8 +226,11 @@ def bulk_form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
     J = spin_current(V, mu, coef, axes)
     Dw = covariant_gradient(w, coef.A, axes)
     relaxation = dx.reconstruct(metadata={**dx.metadata(), "quadrature_rule": "default"})
-    return ((-ufl.inner(jc, grad3(v, axes)) - ufl.inner(J, Dw)) * dx
+    form = ((-ufl.inner(jc, grad3(v, axes)) - ufl.inner(J, Dw)) * dx
             + 0.5 * coef.sigma * coef.inv_lambda2 * ufl.inner(mu, w) * relaxation)
+    if coef.larmor is not None:
+        form = form - 0.5 * coef.sigma * ufl.inner(ufl.cross(coef.larmor, mu), w) * relaxation
+    return form
 
 
 def interface_spin_outflow(mu, m, G_r, G_s=0.0, G_i=0.0, Gamma=None, *, mixing_only=False):
