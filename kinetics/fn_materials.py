@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from kinetics import validation
+from kinetics import records, validation
 from kinetics.materials import _BP, SI_LIMIT, _lookup, check_conductances
 
 __all__ = ["FNInterface", "FN_INTERFACES", "fn_interface"]
@@ -94,12 +94,7 @@ class FNInterface:
     def with_(self, **overrides) -> "FNInterface":
         """A copy with some parameters replaced (validated again; TypeError for unknown
         names, listing the valid ones)."""
-        valid = {f.name for f in dataclasses.fields(self)}
-        unknown = set(overrides) - valid
-        if unknown:
-            raise TypeError(f"F|N interface '{self.name}': unknown parameter(s) "
-                            f"{sorted(unknown)}; valid: {sorted(valid)}")
-        return dataclasses.replace(self, **overrides)
+        return records.replaced(f"F|N interface '{self.name}'", self, overrides)
 
 
 _BP_FN = ("r_b* = AR*_F/N and gamma from " + _BP + " (as recalled, not checked here)")

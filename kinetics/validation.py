@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ValidationError", "UNIT_TOLERANCE", "DEFAULT_LIMIT", "SI_LIMIT", "number",
+__all__ = ["ValidationError", "UNIT_TOLERANCE", "DEFAULT_LIMIT", "SI_LIMIT", "ANGLE_LIMIT",
+           "number",
            "finite", "positive", "nonnegative", "integer", "boolean", "text", "choice",
            "array", "vector3", "matrix3", "unit_vector", "direction"]
 
@@ -41,6 +42,10 @@ DEFAULT_LIMIT = 1e100
 #: bound on |value| of an SI material, interface or boundary parameter (and on 1/value of
 #: a positive one): far beyond any physical value, far below the float overflow
 SI_LIMIT = 1e30
+#: bound on |value| of a dimensionless angle of a material (spin Hall, anomalous Hall) and
+#: of κ: the largest reported spin Hall angles (topological insulators) are of order 10;
+#: 100 leaves room and keeps the coefficients of the weak form O(1)
+ANGLE_LIMIT = 100.0
 
 
 class ValidationError(ValueError):
