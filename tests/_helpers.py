@@ -33,3 +33,30 @@ def solve_direct(a, L, bcs, W):
 def rates(errors, hs) -> np.ndarray:
     e, h = np.asarray(errors), np.asarray(hs)
     return np.log(e[1:] / e[:-1]) / np.log(h[1:] / h[:-1])
+
+
+def left_edge_split(msh):
+    """The boundary split of the manufactured-solution tests on a unit square: the facets of
+    x = 0 tagged 1 (the natural condition, ``ds(1)``) and the other exterior facets (for
+    Dirichlet values).  Returns (ds, the other facets, the outward normal padded to 3D)."""
+    from dolfinx import mesh
+    fdim = msh.topology.dim - 1
+    left = mesh.locate_entities_boundary(msh, fdim, lambda p: np.isclose(p[0], 0.0))
+    msh.topology.create_connectivity(fdim, fdim + 1)
+    rest = np.setdiff1d(mesh.exterior_facet_indices(msh.topology), left)
+    tags = mesh.meshtags(msh, fdim, np.sort(left), np.full(len(left), 1, np.int32))
+    ds = ufl.Measure("ds", domain=msh, subdomain_data=tags)
+    n = ufl.FacetNormal(msh)
+    return ds, rest, ufl.as_vector([n[0], n[1], 0.0])
+
+
+def mms_errors(a, L, W, Ve, mue, facets, dx):
+    """Solve a = L with u = (Ve, μe) on ``facets`` (Dirichlet) and return the L2 errors of V
+    and μ_s against (Ve, μe)."""
+    ue = fem.Function(W)
+    ue.interpolate(fem.Expression(ufl.as_vector([Ve, mue[0], mue[1], mue[2]]),
+                                  W.element.interpolation_points()))
+    fdim = W.mesh.topology.dim - 1
+    bc = fem.dirichletbc(ue, fem.locate_dofs_topological(W, fdim, facets))
+    uh = solve_direct(a, L, [bc], W)
+    return (l2_norm(uh[0] - Ve, dx), l2_norm(ufl.as_vector([uh[1], uh[2], uh[3]]) - mue, dx))

@@ -22,7 +22,7 @@ from kinetics.physics import ferromagnet as fm
 from kinetics.physics.boundaries import Contact, SpinInjection
 from kinetics.physics.spin_charge import grad3
 
-from _helpers import l2_norm, rates, solve_direct
+from _helpers import l2_norm, left_edge_split, mms_errors, rates
 
 CO = kinetics.materials.get("Co")
 CU = kinetics.materials.get("Cu").with_(theta_sh=0.0)
@@ -164,14 +164,7 @@ def solve_mms(n, degree):
         + 0.5 * coef.sigma * fm.relaxation(mue, coef)               # ∂_iJ[a, i] + (σ/2)R
 
     # natural condition (given total normal currents) on x = 0, Dirichlet elsewhere
-    fdim = msh.topology.dim - 1
-    left = mesh.locate_entities_boundary(msh, fdim, lambda p: np.isclose(p[0], 0.0))
-    msh.topology.create_connectivity(fdim, fdim + 1)
-    rest = np.setdiff1d(mesh.exterior_facet_indices(msh.topology), left)
-    tags = mesh.meshtags(msh, fdim, np.sort(left), np.full(len(left), 1, np.int32))
-    ds = ufl.Measure("ds", domain=msh, subdomain_data=tags)
-    n = ufl.FacetNormal(msh)
-    n3 = ufl.as_vector([n[0], n[1], 0.0])
+    ds, rest, n3 = left_edge_split(msh)
 
     u, t = ufl.TrialFunction(W), ufl.TestFunction(W)
     V, mu = u[0], ufl.as_vector([u[1], u[2], u[3]])
@@ -179,13 +172,7 @@ def solve_mms(n, degree):
     a = fm.bulk_form(V, mu, v, w, coef, AXES, dx)
     L = (f_c * v + ufl.inner(f_s, w)) * dx - (ufl.dot(jc, n3) * v
                                                + ufl.inner(ufl.dot(J, n3), w)) * ds(1)
-    ue = fem.Function(W)
-    ue.interpolate(fem.Expression(ufl.as_vector([Ve, mue[0], mue[1], mue[2]]),
-                                  W.element.interpolation_points()))
-    bc = fem.dirichletbc(ue, fem.locate_dofs_topological(W, fdim, rest))
-    uh = solve_direct(a, L, [bc], W)
-    return (l2_norm(uh[0] - Ve, dx),
-            l2_norm(ufl.as_vector([uh[1], uh[2], uh[3]]) - mue, dx))
+    return mms_errors(a, L, W, Ve, mue, rest, dx)
 
 
 @pytest.mark.parametrize("degree", [1, 2])

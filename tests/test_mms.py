@@ -15,7 +15,7 @@ from mpi4py import MPI
 from kinetics.physics.spin_charge import (BulkCoefficients, bulk_form, charge_current,
                                           grad3, interface_spin_outflow, spin_current)
 
-from _helpers import l2_norm, solve_direct, rates
+from _helpers import left_edge_split, mms_errors, rates
 
 AXES = "xy"
 
@@ -51,14 +51,7 @@ def solve_mms(n, degree, comm=MPI.COMM_WORLD):
     # Robin HM|FI on the left edge x = 0 (n = -x), Dirichlet elsewhere
     m = c(np.array([1.0, 2.0, 2.0]) / 3.0)
     G = dict(G_r=c(1.7), G_s=c(0.4), G_i=c(0.9), Gamma=c([[0.3, 0.1, 0], [0.1, 0.2, 0], [0, 0, 0.5]]))
-    fdim = msh.topology.dim - 1
-    left = mesh.locate_entities_boundary(msh, fdim, lambda p: np.isclose(p[0], 0.0))
-    msh.topology.create_connectivity(fdim, fdim + 1)
-    rest = np.setdiff1d(mesh.exterior_facet_indices(msh.topology), left)
-    tags = mesh.meshtags(msh, fdim, np.sort(left), np.full(len(left), 1, np.int32))
-    ds = ufl.Measure("ds", domain=msh, subdomain_data=tags)
-    n = ufl.FacetNormal(msh)
-    n3 = ufl.as_vector([n[0], n[1], 0.0])
+    ds, rest, n3 = left_edge_split(msh)
     Gmu_e = interface_spin_outflow(mue, m, G["G_r"], G["G_s"], G["G_i"], G["Gamma"])
     g_s = ufl.dot(J, n3) - Gmu_e           # n·J = 𝐆μ + g_s on the interface
     g_c = ufl.dot(jc, n3)
@@ -70,14 +63,7 @@ def solve_mms(n, degree, comm=MPI.COMM_WORLD):
         + ufl.inner(interface_spin_outflow(mu, m, G["G_r"], G["G_s"], G["G_i"], G["Gamma"]), w) * ds(1)
     L = (f_c * v + ufl.inner(f_s, w)) * dx - (g_c * v + ufl.inner(g_s, w)) * ds(1)
 
-    ue = fem.Function(W)
-    ue.interpolate(fem.Expression(ufl.as_vector([Ve, mue[0], mue[1], mue[2]]),
-                                  W.element.interpolation_points()))
-    bc = fem.dirichletbc(ue, fem.locate_dofs_topological(W, fdim, rest))
-    uh = solve_direct(a, L, [bc], W)
-    eV = l2_norm(uh[0] - Ve, dx)
-    emu = l2_norm(ufl.as_vector([uh[1], uh[2], uh[3]]) - mue, dx)
-    return eV, emu
+    return mms_errors(a, L, W, Ve, mue, rest, dx)
 
 
 @pytest.mark.parametrize("degree", [1, 2])

@@ -24,7 +24,7 @@ from kinetics.physics import ferromagnet as fm
 from kinetics.physics.boundaries import Contact
 from kinetics.physics.spin_charge import grad3
 
-from _helpers import l2_norm, rates, solve_direct
+from _helpers import l2_norm, left_edge_split, mms_errors, rates
 
 V0 = 1e-3
 F = Ferromagnet("F", sigma=5e6, beta=0.5, lambda_sf=10e-9, lambda_J=3e-9, lambda_phi=4e-9,
@@ -194,14 +194,7 @@ def solve_mms(n):
     f_c = div3(jc)
     f_s = ufl.as_vector([div3(J[a, :]) for a in range(3)]) \
         + 0.5 * coef.sigma * fm.relaxation(mue, coef) - T
-    fdim = msh.topology.dim - 1
-    left = mesh.locate_entities_boundary(msh, fdim, lambda p: np.isclose(p[0], 0.0))
-    msh.topology.create_connectivity(fdim, fdim + 1)
-    rest = np.setdiff1d(mesh.exterior_facet_indices(msh.topology), left)
-    tags = mesh.meshtags(msh, fdim, np.sort(left), np.full(len(left), 1, np.int32))
-    ds = ufl.Measure("ds", domain=msh, subdomain_data=tags)
-    nrm = ufl.FacetNormal(msh)
-    n3 = ufl.as_vector([nrm[0], nrm[1], 0.0])
+    ds, rest, n3 = left_edge_split(msh)
     Jt = fm.conserved_spin_current(Ve, mue, coef, AXES)
     u, t = ufl.TrialFunction(W), ufl.TestFunction(W)
     V, mu = u[0], ufl.as_vector([u[1], u[2], u[3]])
@@ -209,12 +202,7 @@ def solve_mms(n):
     a = fm.bulk_form(V, mu, v, w, coef, AXES, dx)
     L = (f_c * v + ufl.inner(f_s, w)) * dx - (ufl.dot(jc, n3) * v
                                                + ufl.inner(ufl.dot(Jt, n3), w)) * ds(1)
-    ue = fem.Function(W)
-    ue.interpolate(fem.Expression(ufl.as_vector([Ve, mue[0], mue[1], mue[2]]),
-                                  W.element.interpolation_points()))
-    bc = fem.dirichletbc(ue, fem.locate_dofs_topological(W, fdim, rest))
-    uh = solve_direct(a, L, [bc], W)
-    return (l2_norm(uh[0] - Ve, dx), l2_norm(ufl.as_vector([uh[1], uh[2], uh[3]]) - mue, dx))
+    return mms_errors(a, L, W, Ve, mue, rest, dx)
 
 
 def test_manufactured_solution_with_the_bulk_torque_converges_at_rate_two():
