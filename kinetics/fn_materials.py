@@ -81,6 +81,35 @@ class FNInterface:
         return cls(name, 1.0 / (2 * r_b * (1 - gamma)), 1.0 / (2 * r_b * (1 + gamma)),
                    G_r, G_i, source)
 
+    @classmethod
+    def tunnel(cls, name: str, resistance_area: float, polarization: float,
+               G_r: float = 0.0, G_i: float = 0.0, source: str = "") -> "FNInterface":
+        """A tunnel barrier (or any junction) given by its resistance-area product R·A
+        (Ω m², > 0) and interface polarization P_I (|P_I| < 1): G↑,↓ = (1 ± P_I)/(2R·A), so
+        that G↑ + G↓ = 1/(R·A) and (G↑ − G↓)/(G↑ + G↓) = P_I (Takahashi & Maekawa, PRB 67,
+        052409 (2003); Brataas, Bauer & Kelly, Phys. Rep. 427, 157 (2006)).  A tunnel
+        barrier has a small mixing conductance: G_r, G_i default to 0.
+
+        Raises
+        ------
+        kinetics.validation.ValidationError
+            For R·A <= 0, |P_I| >= 1 (and as the class).
+        """
+        owner = f"F|N interface '{name}'"
+        ra = validation.positive(owner, "resistance_area", resistance_area,
+                                 kind="a number (Ohm m^2)", limit=SI_LIMIT)
+        P = validation.finite(owner, "polarization", polarization)
+        if not abs(P) < 1.0:
+            raise validation.ValidationError(owner, "polarization", "in (-1, 1)", f"{P:g}",
+                                             "both spin channels must conduct")
+        return cls(name, (1 + P) / (2 * ra), (1 - P) / (2 * ra), G_r, G_i, source)
+
+    @property
+    def polarization(self) -> float:
+        """The interface polarization P_I = (G↑ − G↓)/(G↑ + G↓) (the same number as
+        Valet–Fert's γ)."""
+        return self.gamma
+
     @property
     def r_b(self) -> float:
         """Valet–Fert's r_b* = (1/G↑ + 1/G↓)/4 (Ω m²)."""

@@ -17,7 +17,8 @@ domain the facets bound; μ_s = 0 for a spin reservoir),
 :class:`~kinetics.physics.boundaries.SpinInjection` and
 :class:`~kinetics.physics.boundaries.Insulator` (the default), with the semantics of
 :mod:`kinetics.physics.boundaries`.  Observables: :func:`contact_current`,
-:func:`interface_current`, :func:`resistance_area`.
+:func:`interface_current`, :func:`resistance_area`, :func:`facet_average`,
+:func:`nonlocal_resistance` (in :mod:`kinetics.models.circuit_results`).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from kinetics.fn_materials import FNInterface
 from kinetics.materials import Ferromagnet
 from kinetics.models import spin_charge as _registers_bulk_models  # noqa: F401
 from kinetics.models.base import Field, Problem
+from kinetics.models.spin_charge import MAX_FIELD
 from kinetics.physics import boundaries as bc
 from kinetics.physics import fn_interface as fn
 
 __all__ = ["FNJunction", "CircuitProblem", "CircuitSolution", "contact_current",
-           "interface_current", "resistance_area"]
+           "interface_current", "resistance_area", "facet_average", "nonlocal_resistance"]
 
 
 @dataclasses.dataclass
@@ -96,6 +98,11 @@ class CircuitProblem(Problem):
         region).
     degree:
         Lagrange degree (1, 2 or 3).
+    magnetic_field:
+        Applied field B (3-vector, tesla) or None: Hanle precession of the spin accumulation
+        in the normal metals (:func:`kinetics.physics.spin_charge.bulk_form`; needs their
+        ``diffusion_constant``).  The ferromagnets ignore it (their exchange field dominates
+        by orders of magnitude).  Sweep it with :meth:`set_magnetic_field`.
 
     Raises
     ------
@@ -114,8 +121,11 @@ class CircuitProblem(Problem):
     SUPPORTED = (bc.Contact, bc.SpinInjection, bc.Insulator)
 
     def __init__(self, device, materials: Mapping, boundaries: Sequence = (),
-                 junctions: Sequence = (), *, degree: int = 1):
+                 junctions: Sequence = (), *, degree: int = 1, magnetic_field=None):
         super().__init__(device, materials, boundaries, degree=degree)
+        self.magnetic_field = None if magnetic_field is None else \
+            self.constant(validation.vector3("CircuitProblem", "magnetic_field",
+                                             magnetic_field, limit=MAX_FIELD))
         for cond in self.boundaries:
             if not isinstance(cond, self.SUPPORTED):
                 raise TypeError(f"CircuitProblem supports Contact, SpinInjection and Insulator "
@@ -334,6 +344,24 @@ class CircuitProblem(Problem):
         if self._linear is not None:
             self._linear.assemble()
 
+    def set_magnetic_field(self, B) -> None:
+        """Set the applied field B (3-vector, tesla) of the Hanle precession; the operator is
+        reassembled at the next solve (no recompilation).
+
+        Raises
+        ------
+        ValueError
+            If the problem was built without ``magnetic_field`` (build it with
+            ``magnetic_field=(0, 0, 0)``), or B is not a finite 3-vector of at most 1e4 T.
+        """
+        if self.magnetic_field is None:
+            raise ValueError("set_magnetic_field: this problem was built without a magnetic "
+                             "field; build it with magnetic_field=(0, 0, 0) to sweep B")
+        self.magnetic_field.value[:] = validation.vector3("set_magnetic_field", "B", B,
+                                                          limit=MAX_FIELD)
+        if self._linear is not None:
+            self._linear.assemble()
+
     def solve(self) -> "CircuitSolution":
         """Assemble (once) and solve with the checked direct solver (MUMPS).
 
@@ -352,121 +380,7 @@ class CircuitProblem(Problem):
         return CircuitSolution(self, dict(zip(rf.names, u)))
 
 
-class CircuitSolution:
-    """The fields of a :class:`CircuitProblem` (not a :class:`kinetics.models.base.Solution`:
-    one Function per domain instead of one unknown).
-
-    Attributes
-    ----------
-    problem:
-        The problem.
-    u:
-        ``{domain: Function}`` with components (V, μ_x, μ_y, μ_z), volts.
-    """
-
-    def __init__(self, problem: CircuitProblem, u: dict):
-        self.problem = problem
-        self.u = u
-
-    def domain_of(self, region: str) -> str:
-        """The domain holding ``region`` (KeyError listing the regions if unknown)."""
-        self.problem.device.region_tag(region)
-        return next(d for d, rs in self.problem.fields.domains.items() if region in rs)
-
-    def values(self, region: str) -> tuple[np.ndarray, np.ndarray]:
-        """(dof coordinates (n, 3) in metres, values (n, 4)) of the owned dofs of the domain
-        of ``region``."""
-        u = self.u[self.domain_of(region)]
-        V = u.function_space
-        n = V.dofmap.index_map.size_local
-        x = V.tabulate_dof_coordinates()[:n] * self.problem.scaling.length
-        return x, u.x.array.reshape(-1, 4)[:n].copy()
-
-
-def contact_current(sol: CircuitSolution, name: str) -> float:
-    """Current flowing into the device through the Contact ``name`` (A; A/m in 2D, A/m² in
-    1D): the consistent flux, Σ of the weak-form residual of the V rows on its facets.
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not a Contact of the problem.
-    """
-    from dolfinx import fem
-    from dolfinx.fem import petsc as fpetsc
-    from mpi4py import MPI
-    from petsc4py import PETSc
-    p = sol.problem
-    cond = p.condition(name)
-    if not isinstance(cond, bc.Contact):
-        raise ValueError(f"'{name}' is a {cond.kind}, not a contact")
-    rf, total = p.fields, 0.0
-    for d in p._contact_domains[name]:
-        row = p.blocks(sol.u, p.tests, rows=[d])
-        res = sum(form for (i, _), form in row.items())
-        if p.L_ufl[d] is not None:
-            res = res - p.L_ufl[d]
-        r = fpetsc.assemble_vector(rf.form(res))
-        r.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        W = rf.space(d)
-        dofs = fem.locate_dofs_topological(W.sub(0), W.mesh.topology.dim - 1,
-                                           p.submesh_facets(d, name))
-        n_owned = W.dofmap.index_map.size_local * W.dofmap.index_map_bs
-        total += float(np.sum(r.getArray(readonly=True)[dofs[dofs < n_owned]]))
-        r.destroy()
-    return p.device.comm.allreduce(total, op=MPI.SUM) * p.scaling.residual
-
-
-def interface_current(sol: CircuitSolution, name: str) -> tuple[float, np.ndarray]:
-    """(charge current, spin current (3,)) through junction ``name`` from F into N (A; A/m
-    in 2D, A/m² in 1D): ∫ (n·j_c, n·J) dS of :mod:`kinetics.physics.fn_interface`.
-
-    Raises
-    ------
-    KeyError
-        For a name that is not a junction of the problem.
-    """
-    from dolfinx import fem
-    from mpi4py import MPI
-    p = sol.problem
-    if name not in p.junction_sides:
-        raise KeyError(f"unknown junction '{name}'; junctions: {', '.join(p.junction_sides)}")
-    rf = p.fields
-    side = p.junction_sides[name][2]
-    plus, minus = rf.sides(name)
-    fd, nd = (plus, minus) if side == "+" else (minus, plus)
-    sf, sn = side, ("-" if side == "+" else "+")
-    VF, muF = p._split(sol.u[fd])
-    VN, muN = p._split(sol.u[nd])
-    c = p.junction_coefficients(name)
-    dV, dmu = VF(sf) - VN(sn), muF(sf) - muN(sn)
-    dS = rf.dS(name)
-    comm = p.device.comm
-
-    def total(expr):
-        return comm.allreduce(fem.assemble_scalar(rf.form(expr * dS)), op=MPI.SUM)
-
-    J = fn.spin_current(dV, dmu, c)
-    scale = p.scaling.residual
-    return (total(fn.charge_current(dV, dmu, c)) * scale,
-            np.array([total(J[a]) for a in range(3)]) * scale)
-
-
-def resistance_area(sol: CircuitSolution, plus: str, minus: str) -> float:
-    """R·A = (V_plus − V_minus)/(I/A) (Ω m²) between two Contacts, I the current into
-    ``plus`` and A its area (for a 1D stack A = 1: R·A = ΔV/j).
-
-    Raises
-    ------
-    ValueError
-        If either name is not a Contact, or no current flows.
-    """
-    p = sol.problem
-    cp, cm = p.condition(plus), p.condition(minus)
-    for c in (cp, cm):
-        if not isinstance(c, bc.Contact):
-            raise ValueError(f"'{c.name}' is a {c.kind}, not a contact")
-    I = contact_current(sol, plus)
-    if I == 0:
-        raise ValueError(f"no current flows between '{plus}' and '{minus}'")
-    return (cp.V - cm.V) * p.device.area(plus) / I
+# the solution and its observables live in circuit_results (re-exported here)
+from kinetics.models.circuit_results import (CircuitSolution, contact_current,  # noqa: E402
+                                             facet_average, interface_current,
+                                             nonlocal_resistance, resistance_area)

@@ -253,7 +253,9 @@ def to_pyvista(solution, *, unit: str = "nm"):
     Parameters
     ----------
     solution:
-        A :class:`kinetics.models.spin_charge.Solution` (P1 or P2; 2D or 3D device).
+        A :class:`kinetics.models.spin_charge.Solution` (P1 or P2; 2D or 3D device), or a
+        :class:`kinetics.models.circuit.CircuitSolution` (fields per cell,
+        :func:`kinetics.output.circuit_grid.circuit_to_pyvista`).
     unit:
         Unit of the grid coordinates: ``"nm"`` (default), ``"µm"``/``"um"``, ``"mm"``,
         ``"m"``; recorded in field data ``length_unit``.
@@ -271,6 +273,9 @@ def to_pyvista(solution, *, unit: str = "nm"):
         or a curved (degree > 1) mesh geometry.
     """
     _unit_scale(unit)
+    if hasattr(solution, "problem") and hasattr(solution.problem, "junctions"):
+        from kinetics.output.circuit_grid import circuit_to_pyvista
+        return circuit_to_pyvista(solution, unit=unit)
     dev = solution.device
     if dev.dim < 2:
         raise ValueError(f"to_pyvista draws 2D and 3D devices, this one is {dev.dim}D; "

@@ -221,7 +221,11 @@ def bulk_form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
     default ``quadrature_rule`` in its metadata, which keeps UFL from merging them), so
     each gets its own estimated quadrature degree: for P1 and constant coefficients one
     point for the flux term instead of the four the relaxation term needs.  Same matrix to
-    round-off, assembly 2.3x faster (docs/performance.md)."""
+    round-off, assembly 2.3x faster (docs/performance.md).  The Larmor term goes with the
+    flux integral: with the relaxation one, FFCx 0.9 generates C code that declares the
+    Jacobian twice for the submesh forms of :class:`kinetics.models.circuit.CircuitProblem`
+    ("redefinition of J_c0"); the degree estimated for the merged integral integrates both
+    terms exactly, so the matrix is the same to round-off."""
     jc = charge_current(V, mu, coef, axes)
     J = spin_current(V, mu, coef, axes)
     Dw = covariant_gradient(w, coef.A, axes)
@@ -229,7 +233,7 @@ def bulk_form(V, mu, v, w, coef: BulkCoefficients, axes: str, dx):
     form = ((-ufl.inner(jc, grad3(v, axes)) - ufl.inner(J, Dw)) * dx
             + 0.5 * coef.sigma * coef.inv_lambda2 * ufl.inner(mu, w) * relaxation)
     if coef.larmor is not None:
-        form = form - 0.5 * coef.sigma * ufl.inner(ufl.cross(coef.larmor, mu), w) * relaxation
+        form = form - 0.5 * coef.sigma * ufl.inner(ufl.cross(coef.larmor, mu), w) * dx
     return form
 
 
