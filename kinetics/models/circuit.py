@@ -103,6 +103,14 @@ class CircuitProblem(Problem):
         in the normal metals (:func:`kinetics.physics.spin_charge.bulk_form`; needs their
         ``diffusion_constant``).  The ferromagnets ignore it (their exchange field dominates
         by orders of magnitude).  Sweep it with :meth:`set_magnetic_field`.
+    reuse:
+        ``"none"`` (default): a new LU factorization for every changed operator, exact to
+        round-off.  ``"auto"``: after :meth:`set_magnetization` or :meth:`set_magnetic_field`
+        the factorization of an earlier operator preconditions GMRES on the new one (rebuilt
+        when that needs more than :data:`kinetics.solvers.checks.REUSE_LU_REBUILD_ITERATIONS`
+        iterations or fails): a Hanle sweep costs about a third of the factorizations
+        (benchmarks/nlsv.py), but the fields are then exact to GMRES's 1e-12 only, and a
+        nonlocal voltage that is 10⁻⁶ of the device's potentials keeps about six digits.
 
     Raises
     ------
@@ -121,7 +129,8 @@ class CircuitProblem(Problem):
     SUPPORTED = (bc.Contact, bc.SpinInjection, bc.Insulator)
 
     def __init__(self, device, materials: Mapping, boundaries: Sequence = (),
-                 junctions: Sequence = (), *, degree: int = 1, magnetic_field=None):
+                 junctions: Sequence = (), *, degree: int = 1, magnetic_field=None,
+                 reuse: str = "none"):
         super().__init__(device, materials, boundaries, degree=degree)
         self.magnetic_field = None if magnetic_field is None else \
             self.constant(validation.vector3("CircuitProblem", "magnetic_field",
@@ -137,6 +146,7 @@ class CircuitProblem(Problem):
                      for r, mat in self.materials.items()}
         self.junction_sides = {j.name: self._junction_sides(j) for j in self.junctions}
         self._build()
+        self.reuse = validation.choice("CircuitProblem", "reuse", reuse, ("auto", "none"))
         self._linear = None
 
     # -- checks and domains ---------------------------------------------------------------
@@ -342,7 +352,7 @@ class CircuitProblem(Problem):
                            f"{', '.join(ferro) or '(none)'}")
         self.coef[region].m.value[:] = validation.unit_vector(f"region '{region}'", "m", m)
         if self._linear is not None:
-            self._linear.assemble()
+            self._linear.assemble(keep_preconditioner=self.reuse == "auto")
 
     def set_magnetic_field(self, B) -> None:
         """Set the applied field B (3-vector, tesla) of the Hanle precession; the operator is
@@ -360,7 +370,7 @@ class CircuitProblem(Problem):
         self.magnetic_field.value[:] = validation.vector3("set_magnetic_field", "B", B,
                                                           limit=MAX_FIELD)
         if self._linear is not None:
-            self._linear.assemble()
+            self._linear.assemble(keep_preconditioner=self.reuse == "auto")
 
     def solve(self) -> "CircuitSolution":
         """Assemble (once) and solve with the checked direct solver (MUMPS).

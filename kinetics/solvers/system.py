@@ -324,12 +324,15 @@ class BlockLinearProblem:
         self.solver = None
         self.A = None
 
-    def assemble(self) -> None:
-        """(Re)assemble A with the current coefficients and hand it to the solver."""
+    def assemble(self, *, keep_preconditioner: bool = False) -> None:
+        """(Re)assemble A with the current coefficients and hand it to the solver; with
+        ``keep_preconditioner`` the factorization (preconditioner) of the previous operator
+        is kept as the preconditioner of GMRES for the new one
+        (:meth:`kinetics.solvers.linear.LinearSolver.set_operator`)."""
         self.A = assemble_block_operator(self.a_blocks, self.bcs, self.A)
         if self.solver is None:
             self.solver = self._solver_factory()
-        self.solver.set_operator(self.A)
+        self.solver.set_operator(self.A, keep_preconditioner=keep_preconditioner)
 
     def solve(self, L_blocks):
         """Solve for the compiled linear forms ``L_blocks`` (None: no source) and return one
