@@ -62,6 +62,9 @@ MATERIAL: dict[str, Spec] = {
                         description="spin diffusion length (`inf`: no spin flip)"),
     "theta_sh": Number(lo=-10.0, hi=10.0, description="spin Hall angle"),
     "kappa": Number(lo=-10.0, hi=10.0, description="spin-swapping coefficient"),
+    "diffusion_constant": Number(unit="m^2/s", lo=1e-8, hi=10.0,
+                                 description="normal metal: diffusion constant D (Hanle "
+                                             "precession, [circuit] magnetic_field)"),
     "gauge_field": Matrix3(unit="1/m", max_abs=1e12, description="SU(2) gauge field A[i, b]"),
     "beta": Number(lo=-0.999, hi=0.999, description="ferromagnet: conductivity polarization "
                                                     "β = (σ↑ − σ↓)/σ"),

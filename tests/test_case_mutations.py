@@ -57,6 +57,14 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("sweep.planes", {"delete"}), ("sweep.steps", {"delete"}),
         ("pumping.axis", {"delete"}), ("pumping.samples", {"delete"}),
         ("pumping.floating", {"delete"}),
+        # nonlocal spin valve (circuit model): builder defaults (electrode widths, no
+        # refinement), library values (Cu's θ_SH, Py's m = z), no antiparallel state, no
+        # Hanle sweep (or its default z axis); without [circuit] the default spin-charge
+        # model runs the same device with continuous interfaces
+        ("geometry.fm_widths", {"delete"}), ("geometry.refine", {"delete"}),
+        ("geometry.refine.*", {"delete"}), ("materials.*.theta_sh", {"delete"}),
+        ("materials.*.m", {"delete"}), ("circuit", {"delete"}), ("circuit.flip", {"delete"}),
+        ("circuit.hanle_fields", {"delete"}), ("circuit.hanle_axis", {"delete"}),
         ("texture_pumping.axis", {"delete"}), ("texture_pumping.wavevector", {"delete"}),
         ("texture_pumping.harmonics", {"delete"}), ("texture_pumping.samples", {"delete"}),
         ("texture_pumping.relaxation_time", {"delete"}),  # reservoirs remain
@@ -73,6 +81,9 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("texture_pumping.J", {"negative"}),
         ("texture_pumping.relaxation_time", {"inf"}),   # inf: no spin flip (reservoirs stay)
         ("geometry.grading", {"zero", "tiny"}),          # 0: uniform layers
+        ("materials.*.theta_sh", {"negative", "tiny"}),  # a signed spin Hall angle
+        ("circuit.polarization", {"negative", "zero", "tiny"}),  # signed; 0: unpolarized
+        ("circuit.hanle_fields[*]", {"negative", "zero", "tiny"}),  # signed fields
     ],
     "vectors": [
         ("geometry.size", {"non_unit"}), ("geometry.lengths", {"non_unit"}),  # 2x larger
@@ -80,6 +91,8 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("measure.torque[*].current_density", {"non_unit"}),
         ("measure.torque[*].normal", {"non_unit"}),      # normalized by the measurement
         ("texture_pumping.wavevector", {"non_unit", "zero"}),
+        ("geometry.fm_widths", {"non_unit"}),            # 2x wider electrodes, still apart
+        ("geometry.refine.*", {"non_unit"}),             # 2x coarser refinement
     ],
     "counts": [("geometry.cells[*]", {"million"})],  # 2e6 cells: within the cell budget of
     # kinetics.geometry.layout.MAX_CELLS (5e7); a large but legitimate mesh
@@ -93,7 +106,8 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
 
 #: unit vectors: a mutated entry is valid when the vector stays a unit vector (a zero entry
 #: set to 1e-300, or the sign of the only non-zero entry flipped)
-UNIT_VECTORS = ("boundaries.*.m", "pumping.axis", "texture_pumping.axis", "sweep.directions[*]")
+UNIT_VECTORS = ("boundaries.*.m", "pumping.axis", "texture_pumping.axis", "sweep.directions[*]",
+                "materials.*.m", "circuit.hanle_axis")
 
 
 # ------------------------------------------------------------------------------- TOML out
