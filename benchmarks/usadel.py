@@ -1,0 +1,92 @@
+"""Benchmark of the Usadel solver (kinetics.usadel, issue 13 stage 1): time per energy point.
+
+Two S–N–S problems (normal wire between BCS reservoirs, energies in E_Th = ħD/L², lengths in
+L): a 1D wire (P2) and a 2D strip (P1 triangles) with a phase difference.  For each the
+script prints the one-off set-up time (form compilation included, unless cached), and per
+energy the Newton iterations and the wall time, plus the time of one Jacobian assembly and
+one LU solve of the same system for comparison.  Not run by the tests.
+
+    docker/env run -- python3 benchmarks/usadel.py [--quick]
+    docker/env run -- mpirun -n 2 python3 benchmarks/usadel.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from mpi4py import MPI
+
+from kinetics.geometry import layered_box
+from kinetics.usadel import observables as obs
+from kinetics.usadel.problem import Reservoir, UsadelProblem, UsadelRegion
+
+
+def one_linear_solve(problem) -> float:
+    """Wall time of one Jacobian assembly + LU factorization and solve at the current u."""
+    s = problem.solver
+    comm = problem.mesh.comm
+    comm.Barrier()
+    t = time.perf_counter()
+    s._jacobian(s.snes, s._x, s._A, s._A)
+    ksp = s.snes.getKSP()
+    ksp.setOperators(s._A)
+    b, x = s._b.duplicate(), s._x.duplicate()
+    b.set(1.0)
+    ksp.solve(b, x)
+    comm.Barrier()
+    dt = time.perf_counter() - t
+    b.destroy()
+    x.destroy()
+    return dt
+
+
+def run(name, device, energies, *, degree, phase, delta, eta):
+    """Sweep an S–N–S problem on ``device`` over ``energies`` and print the timings."""
+    comm = device.mesh.comm
+    t0 = time.perf_counter()
+    p = UsadelProblem(device, {"film": UsadelRegion()},
+                      {"xmin": Reservoir(delta, -phase / 2), "xmax": Reservoir(delta, phase / 2)},
+                      eta=eta, degree=degree)
+    setup = time.perf_counter() - t0
+    times = []
+    last = [time.perf_counter()]
+
+    def record(prob, eps):
+        now = time.perf_counter()
+        times.append(now - last[0])
+        last[0] = now
+    p.initial_guess(float(energies[0]))
+    last[0] = time.perf_counter()
+    its = list(p.sweep(energies, initial=None, callback=record))
+    lin = one_linear_solve(p)
+    ndofs = p.space.dofmap.index_map.size_global * p.space.dofmap.index_map_bs
+    lo, hi = obs.dos_extrema(p)
+    if comm.rank == 0:
+        t = np.array(times)
+        print(f"\n{name}: {ndofs} unknowns, {comm.size} rank(s), P{degree}, set-up {setup:.2f} s")
+        print(f"  energies {len(energies)}: Newton iterations per energy min/mean/max "
+              f"{min(its)}/{np.mean(its):.1f}/{max(its)}")
+        print(f"  wall time per energy: mean {t.mean() * 1e3:.1f} ms, max {t.max() * 1e3:.1f} ms;"
+              f" one assembly + LU solve {lin * 1e3:.1f} ms")
+        print(f"  DOS range at the last energy: [{lo:.4f}, {hi:.4f}]", flush=True)
+    p.destroy()
+
+
+def main():
+    """Run the 1D and 2D benchmarks (``--quick``: small meshes, 11 energies)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller meshes and fewer energies")
+    args = ap.parse_args()
+    comm = MPI.COMM_WORLD
+    n1, (nx, ny), ne = (100, (30, 15), 11) if args.quick else (400, (50, 25), 21)
+    run("1D SNS wire", layered_box([1.0], [n1], length_unit=1.0, comm=comm),
+        np.linspace(0.0, 8.0, ne), degree=2, phase=0.0, delta=100.0, eta=1e-3)
+    run("2D SNS strip", layered_box([1.0, 0.5], [nx, ny], length_unit=1.0,
+                                    cell_type="triangle", comm=comm),
+        np.linspace(0.0, 8.0, ne), degree=1, phase=np.pi / 2, delta=100.0, eta=1e-3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""The superconducting state: the stationary retarded Usadel equation in the Riccati
+parametrization (stage 1 of issue 13), one energy at a time on dolfinx meshes (1D/2D/3D).
+
+Modules
+-------
+:mod:`~kinetics.usadel.riccati`
+    numpy algebra of the Riccati parametrization; the conventions (basis, tilde
+    conjugation, signs of Δ, h and the self-energies) stated once for the package.
+:mod:`~kinetics.usadel.bulk`
+    closed-form bulk references: Dynes-broadened BCS, Zeeman-split BCS, Abrikosov–Gor'kov.
+:mod:`~kinetics.usadel.forms`
+    the UFL residual (real 2×2 split of the complex unknowns) and the Kupriyanov–Lukichev
+    interface terms.
+:mod:`~kinetics.usadel.parameters`, :mod:`~kinetics.usadel.domains`
+    region parameters and reservoirs; domains separated by tunnel interfaces.
+:mod:`~kinetics.usadel.problem`
+    :class:`~kinetics.usadel.problem.UsadelProblem`: Newton per energy
+    (:class:`kinetics.solvers.nonlinear.NonlinearSolver`) with continuation in energy.
+:mod:`~kinetics.usadel.observables`
+    local and spin-resolved DOS, singlet/triplet amplitudes, minigap.
+
+Units: energies in a unit E₀ of the caller's choice, lengths in mesh units, D̂ = ħD/(E₀L²)
+(:mod:`kinetics.usadel.problem`).
+"""

@@ -1,0 +1,286 @@
+"""The Riccati Usadel equation as a real UFL residual (real 2×2 split of complex unknowns).
+
+Unknown: the 16-component real vector u = (Re γ, Im γ, Re γ̃, Im γ̃), each 2×2 block
+flattened row-major (γ₁₁, γ₁₂, γ₂₁, γ₂₂); :data:`LAYOUT` gives the indices.
+
+Equation (R3) of :mod:`kinetics.usadel.riccati` (Riccati form of the Usadel equation of
+Jacobsen, Ouassou & Linder, PRB 92, 024510 (2015); conventions and derivation there):
+
+    D[∇²γ + 2(∇γ)Ñγ̃(∇γ)] = −i(X₁₁γ − γX₂₂ − X₁₂ + γX₂₁γ),
+    D[∇²γ̃ + 2(∇γ̃)Nγ(∇γ̃)] = −i(X₂₁ + γ̃X₁₁ − X₂₂γ̃ − γ̃X₁₂γ̃).
+
+Weak form, for real 2×2 test matrices φ, φ̃ (one per real component of u):
+
+    Σ_ij ∫ D ∇γ_ij·∇φ_ij − ∫ S_ij φ_ij = 0,   S = 2D(∇γ)Ñγ̃(∇γ) + i(X₁₁γ − γX₂₂ − X₁₂ + γX₂₁γ),
+
+real and imaginary parts tested separately (and likewise for γ̃).  The boundary term
+∮ D ∂_nγ φ is dropped: a vacuum/insulator boundary has zero matrix current
+(D ǧ∇ǧ = D M Q M⁻¹ with Q built from N∂_nγ, Ñ∂_nγ̃, riccati.py), and inside one field a
+jump of D keeps D∂_nγ continuous, i.e. the matrix current (a transparent interface).
+
+The matrix algebra (:func:`riccati_sources`) is written for any scalar type with +, −, ×, /
+(python/numpy complex numbers or :class:`Cx`), so the tests check the UFL path against
+:mod:`kinetics.usadel.riccati` with plain complex numbers.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Cx", "LAYOUT", "riccati_sources", "residual", "split_unknown", "kl_flux",
+           "interface_residual"]
+
+#: indices of (Re γ, Im γ, Re γ̃, Im γ̃) in u, each [[11, 12], [21, 22]]
+LAYOUT = {"gamma_re": ((0, 1), (2, 3)), "gamma_im": ((4, 5), (6, 7)),
+          "gamma_t_re": ((8, 9), (10, 11)), "gamma_t_im": ((12, 13), (14, 15))}
+
+
+class Cx:
+    """A complex number as a pair (re, im) of real UFL expressions (or floats), with the
+    arithmetic of complex numbers; python numbers (real or complex) mix in."""
+
+    __slots__ = ("re", "im")
+
+    def __init__(self, re, im=0.0):
+        self.re, self.im = re, im
+
+    @staticmethod
+    def of(x):
+        """``x`` as a :class:`Cx` (python complex/real numbers are converted)."""
+        if isinstance(x, Cx):
+            return x
+        if isinstance(x, complex):
+            return Cx(x.real, x.imag)
+        return Cx(x, 0.0)
+
+    def __add__(self, o):
+        o = Cx.of(o)
+        return Cx(self.re + o.re, self.im + o.im)
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        o = Cx.of(o)
+        return Cx(self.re - o.re, self.im - o.im)
+
+    def __rsub__(self, o):
+        return Cx.of(o) - self
+
+    def __neg__(self):
+        return Cx(-self.re, -self.im)
+
+    def __mul__(self, o):
+        o = Cx.of(o)
+        return Cx(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = Cx.of(o)
+        d = o.re * o.re + o.im * o.im
+        return Cx((self.re * o.re + self.im * o.im) / d, (self.im * o.re - self.re * o.im) / d)
+
+    def __rtruediv__(self, o):
+        return Cx.of(o) / self
+
+    def conj(self):
+        """The complex conjugate."""
+        return Cx(self.re, -self.im)
+
+
+def _conj(x):
+    return x.conj() if isinstance(x, Cx) else complex(x).conjugate()
+
+
+# ---------------------------------------------------------------- 2×2 matrix algebra
+def _mm(a, b):
+    return [[a[i][0] * b[0][j] + a[i][1] * b[1][j] for j in range(2)] for i in range(2)]
+
+
+def _add(a, b):
+    return [[a[i][j] + b[i][j] for j in range(2)] for i in range(2)]
+
+
+def _sub(a, b):
+    return [[a[i][j] - b[i][j] for j in range(2)] for i in range(2)]
+
+
+def _scale(c, a):
+    return [[c * a[i][j] for j in range(2)] for i in range(2)]
+
+
+def _inv(a):
+    det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
+    return [[a[1][1] / det, -a[0][1] / det], [-a[1][0] / det, a[0][0] / det]]
+
+
+def _one_minus(a):
+    return [[1.0 - a[0][0], -a[0][1]], [-a[1][0], 1.0 - a[1][1]]]
+
+
+def _one_plus(a):
+    return [[1.0 + a[0][0], a[0][1]], [a[1][0], 1.0 + a[1][1]]]
+
+
+def _sandwich(a, left_conj: bool, right_conj: bool):
+    """Σ_a σ_a^(*) A σ_a^(*) in closed form (σ_a* = −σ_yσ_aσ_y and Σ_a σ_a B σ_a = 2 Tr B − B):
+    no conj: 2TrA − A;  both: 2TrA − A;  A σ*: A − 2Tr(Aσ_y)σ_y;  σ* A: A − 2Tr(σ_yA)σ_y."""
+    tr = a[0][0] + a[1][1]
+    if left_conj == right_conj:
+        return [[2 * tr - a[0][0], -a[0][1]], [-a[1][0], 2 * tr - a[1][1]]]
+    # Tr(Aσ_y) = Tr(σ_yA) = i(a01 − a10); 2Tr(.)σ_y = [[0, 2(a01 − a10)], [−2(a01 − a10), 0]]
+    t = 2 * (a[0][1] - a[1][0])
+    return [[a[0][0], a[0][1] - t], [a[1][0] + t, a[1][1]]]
+
+
+def riccati_sources(gam, gam_t, dgam, dgam_t, *, z, delta, h=(0.0, 0.0, 0.0), D=1.0,
+                    inv_tau_sf=0.0, inv_tau_so=0.0, self_energies: bool = True):
+    """The sources S, S̃ of the weak form (module docstring), as 2×2 nested lists.
+
+    Parameters
+    ----------
+    gam, gam_t:
+        γ, γ̃ as 2×2 nested lists of scalars (complex numbers or :class:`Cx`).
+    dgam, dgam_t:
+        Lists over the spatial directions k of ∂_kγ, ∂_kγ̃ (2×2 nested lists each).
+    z:
+        ε + iη.
+    delta:
+        The complex pair potential Δ (Δ* is taken here).
+    h:
+        Exchange field (h_x, h_y, h_z), real scalars, energy units.
+    D:
+        Diffusion coefficient in energy × length² units (module docstring of problem.py).
+    inv_tau_sf, inv_tau_so:
+        1/τ_sf, 1/τ_so (energy units); used when ``self_energies`` is true.
+
+    Returns
+    -------
+    (S, S̃): S = 2D Σ_k(∂_kγ)Ñγ̃(∂_kγ) + i(X₁₁γ − γX₂₂ − X₁₂ + γX₂₁γ),
+    S̃ = 2D Σ_k(∂_kγ̃)Nγ(∂_kγ̃) + i(X₂₁ + γ̃X₁₁ − X₂₂γ̃ − γ̃X₁₂γ̃).
+    """
+    i = 1j
+    hx, hy, hz = h
+    gg_t, g_tg = _mm(gam, gam_t), _mm(gam_t, gam)
+    N, Nt = _inv(_one_minus(gg_t)), _inv(_one_minus(g_tg))
+    one = [[1.0, 0.0], [0.0, 1.0]]
+    hs = [[Cx(hz), Cx(hx, -hy)], [Cx(hx, hy), Cx(-hz)]]          # h·σ
+    hsc = [[Cx(hz), Cx(hx, hy)], [Cx(hx, -hy), Cx(-hz)]]         # h·σ*
+    x11 = _add(_scale(z, one), hs)
+    x22 = _add(_scale(-1.0 * z, one), hsc)
+    dconj = _conj(delta)
+    x12 = [[0.0, delta], [-1.0 * delta, 0.0]]              # Δ iσ_y
+    x21 = [[0.0, dconj], [-1.0 * dconj, 0.0]]              # Δ* iσ_y
+    if self_energies:
+        g11 = _mm(N, _one_plus(gg_t))
+        g12 = _scale(2.0, _mm(N, gam))
+        g21 = _scale(-2.0, _mm(Nt, gam_t))
+        g22 = _scale(-1.0, _mm(Nt, _one_plus(g_tg)))
+        diag = Cx(0.0, 0.125 * (inv_tau_sf + inv_tau_so))
+        off = Cx(0.0, 0.125 * (inv_tau_sf - inv_tau_so))   # ρ₃ flips the off-diagonal blocks
+        x11 = _add(x11, _scale(diag, _sandwich(g11, False, False)))
+        x22 = _add(x22, _scale(diag, _sandwich(g22, True, True)))
+        x12 = _add(x12, _scale(off, _sandwich(g12, False, True)))
+        x21 = _add(x21, _scale(off, _sandwich(g21, True, False)))
+    r = _add(_sub(_sub(_mm(x11, gam), _mm(gam, x22)), x12), _mm(_mm(gam, x21), gam))
+    rt = _sub(_sub(_add(x21, _mm(gam_t, x11)), _mm(x22, gam_t)), _mm(_mm(gam_t, x12), gam_t))
+    S, St = _scale(i, r), _scale(i, rt)
+    for dk, dtk in zip(dgam, dgam_t):
+        S = _add(S, _scale(2.0 * D, _mm(_mm(_mm(dk, Nt), gam_t), dk)))
+        St = _add(St, _scale(2.0 * D, _mm(_mm(_mm(dtk, N), gam), dtk)))
+    return S, St
+
+
+def split_unknown(u):
+    """(γ, γ̃) of a 16-component UFL vector u as 2×2 nested lists of :class:`Cx`."""
+    L = LAYOUT
+
+    def block(re, im):
+        return [[Cx(u[re[r][c]], u[im[r][c]]) for c in range(2)] for r in range(2)]
+    return block(L["gamma_re"], L["gamma_im"]), block(L["gamma_t_re"], L["gamma_t_im"])
+
+
+def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
+             self_energies: bool):
+    """The weak residual F(u; v) of the module docstring (a UFL form).
+
+    Parameters
+    ----------
+    u, v:
+        The 16-component unknown (``Function``) and test function.
+    dx:
+        Cell measure.
+    gdim:
+        Number of spatial derivatives (the mesh's geometric dimension).
+    z, delta:
+        :class:`Cx` of UFL scalars (ε + iη and Δ(r)).
+    h:
+        Three UFL scalars (exchange field).
+    D, inv_tau_sf, inv_tau_so:
+        UFL scalars.
+    self_energies:
+        Build the spin-flip/spin–orbit terms (False when both rates vanish everywhere).
+    """
+    import ufl
+    gam, gam_t = split_unknown(u)
+    grad_u = ufl.grad(u)
+    L = LAYOUT
+
+    def dblock(re, im, k):
+        return [[Cx(grad_u[re[r][c], k], grad_u[im[r][c], k]) for c in range(2)]
+                for r in range(2)]
+    dgam = [dblock(L["gamma_re"], L["gamma_im"], k) for k in range(gdim)]
+    dgam_t = [dblock(L["gamma_t_re"], L["gamma_t_im"], k) for k in range(gdim)]
+    S, St = riccati_sources(gam, gam_t, dgam, dgam_t, z=z, delta=delta, h=h, D=D,
+                            inv_tau_sf=inv_tau_sf, inv_tau_so=inv_tau_so,
+                            self_energies=self_energies)
+    F = D * ufl.inner(grad_u, ufl.grad(v)) * dx
+    src = 0
+    for (re, im), mat in (((L["gamma_re"], L["gamma_im"]), S),
+                          ((L["gamma_t_re"], L["gamma_t_im"]), St)):
+        for r in range(2):
+            for c in range(2):
+                src = src + mat[r][c].re * v[re[r][c]] + mat[r][c].im * v[im[r][c]]
+    return F - src * dx
+
+
+def kl_flux(gam1, gam_t1, gam2, gam_t2):
+    """Kupriyanov–Lukichev flux of side 1 in Riccati form, as 2×2 nested lists:
+
+        ℓ ∂_nγ₁ = (1 − γ₁γ̃₂) N₂ (γ₂ − γ₁),
+        ℓ ∂_nγ̃₁ = (1 − γ̃₁γ₂) Ñ₂ (γ̃₂ − γ̃₁),
+
+    n the normal out of side 1, N₂ = (1 − γ₂γ̃₂)⁻¹, Ñ₂ = (1 − γ̃₂γ₂)⁻¹, ℓ = R_□σ₁ (interface
+    resistance per area times the conductivity of side 1).  This is the Riccati projection
+    (derived as (R3) in riccati.py) of the matrix condition 2ℓ ǧ₁∂_nǧ₁ = [ǧ₁, ǧ₂] of
+    Kupriyanov & Lukichev, JETP 67, 1163 (1988), in the form Jacobsen, Ouassou & Linder
+    (2015) use; tests/test_usadel_algebra.py checks it against the matrix condition.  Any
+    scalar type with +, −, ×, / (complex numbers or :class:`Cx`)."""
+    one = [[1.0, 0.0], [0.0, 1.0]]
+    N2 = _inv(_one_minus(_mm(gam2, gam_t2)))
+    Nt2 = _inv(_one_minus(_mm(gam_t2, gam2)))
+    flux = _mm(_mm(_sub(one, _mm(gam1, gam_t2)), N2), _sub(gam2, gam1))
+    flux_t = _mm(_mm(_sub(one, _mm(gam_t1, gam2)), Nt2), _sub(gam_t2, gam_t1))
+    return flux, flux_t
+
+
+def interface_residual(u1, u2, v1, v2, dS, kappa):
+    """The Kupriyanov–Lukichev terms of the weak form on the interior facets ``dS`` between
+    two domains with unknowns u1, u2 (16 components each, continuous across the facets, so
+    no side ordering is needed) and test functions v1, v2:
+
+        −∮ κ F(γ₁ ← γ₂)·φ₁ − ∮ κ F(γ₂ ← γ₁)·φ₂   (and likewise for γ̃),
+
+    F from :func:`kl_flux`; κ = D̂/ℓ, ℓ = R_□σ (module docstring of problem.py)."""
+    import ufl
+    g1, gt1 = split_unknown(ufl.avg(u1))
+    g2, gt2 = split_unknown(ufl.avg(u2))
+    L = LAYOUT
+    total = 0
+    for (a, at, b, bt, v) in ((g1, gt1, g2, gt2, v1), (g2, gt2, g1, gt1, v2)):
+        fl, flt = kl_flux(a, at, b, bt)
+        for (re, im), mat in (((L["gamma_re"], L["gamma_im"]), fl),
+                              ((L["gamma_t_re"], L["gamma_t_im"]), flt)):
+            for r in range(2):
+                for c in range(2):
+                    total = total + (mat[r][c].re * ufl.avg(v[re[r][c]])
+                                     + mat[r][c].im * ufl.avg(v[im[r][c]]))
+    return -kappa * total * dS

@@ -1,0 +1,102 @@
+"""Parameters of a Usadel problem: per-region material data, reservoirs, and the packing of
+γ, γ̃ into the 16 real components of the finite-element unknown.
+
+Units: :mod:`kinetics.usadel.problem` (energies in a unit E₀, lengths in mesh units).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from kinetics import validation
+from kinetics.usadel import bulk
+
+__all__ = ["UsadelRegion", "Reservoir", "pack", "unpack"]
+
+_LIMIT = 1e8      # bound on |Δ|, |h|, rates, D in units of E₀ (and 1/bound as tiny)
+
+
+@dataclasses.dataclass
+class UsadelRegion:
+    """Material parameters of one region (units: :mod:`kinetics.usadel.problem`).
+
+    Attributes
+    ----------
+    delta:
+        |Δ| ≥ 0 (a number), or a callable ``x -> complex array (N,)`` for Δ(r) with its
+        phase (x: mesh coordinates, shape (3, N)); 0 in a normal metal.
+    phase:
+        Phase φ of a constant Δ = |Δ|e^{iφ} (radians); ignored for a callable delta.
+    h:
+        Exchange field (3,), energy units (sign: :mod:`kinetics.usadel.riccati`).
+    D:
+        Dimensionless diffusion coefficient D̂ > 0.
+    tau_sf, tau_so:
+        Spin-flip and spin–orbit scattering times (inverse energy units), > 0; ``inf``
+        (default) switches the term off.
+
+    Raises
+    ------
+    ValueError
+        For Δ < 0 or non-finite, non-finite phase or h, D ≤ 0, τ ≤ 0 or NaN.
+    """
+
+    delta: float | Callable = 0.0
+    phase: float = 0.0
+    h: tuple = (0.0, 0.0, 0.0)
+    D: float = 1.0
+    tau_sf: float = math.inf
+    tau_so: float = math.inf
+
+    def __post_init__(self):
+        own = "UsadelRegion"
+        if not callable(self.delta):
+            self.delta = validation.nonnegative(own, "delta", self.delta, limit=_LIMIT)
+        self.phase = validation.finite(own, "phase", self.phase)
+        self.h = validation.vector3(own, "h", self.h, limit=_LIMIT)
+        self.D = validation.positive(own, "D", self.D, limit=_LIMIT)
+        self.tau_sf = validation.positive(own, "tau_sf", self.tau_sf, allow_inf=True,
+                                          limit=_LIMIT)
+        self.tau_so = validation.positive(own, "tau_so", self.tau_so, allow_inf=True,
+                                          limit=_LIMIT)
+
+
+@dataclasses.dataclass
+class Reservoir:
+    """A rigid reservoir on a boundary: bulk BCS with |Δ| ≥ 0, phase φ and exchange field h
+    (Δ = 0: a normal reservoir, γ = γ̃ = 0).  Raises ValueError like :class:`UsadelRegion`."""
+
+    delta: float = 0.0
+    phase: float = 0.0
+    h: tuple = (0.0, 0.0, 0.0)
+
+    def __post_init__(self):
+        self.delta = validation.nonnegative("Reservoir", "delta", self.delta, limit=_LIMIT)
+        self.phase = validation.finite("Reservoir", "phase", self.phase)
+        self.h = validation.vector3("Reservoir", "h", self.h, limit=_LIMIT)
+
+    def riccati(self, eps: float, eta: float):
+        """(γ, γ̃) 2×2 of the reservoir at energy ε (:func:`kinetics.usadel.bulk.bulk_riccati`)."""
+        if self.delta == 0.0:
+            return np.zeros((2, 2), complex), np.zeros((2, 2), complex)
+        return bulk.bulk_riccati(eps, self.delta, eta, self.phase, self.h)
+
+
+def pack(gamma, gamma_t) -> np.ndarray:
+    """The 16 real components u (layout :data:`kinetics.usadel.forms.LAYOUT`) of γ, γ̃
+    (..., 2, 2) → (..., 16)."""
+    g = np.asarray(gamma, complex).reshape(*np.shape(gamma)[:-2], 4)
+    gt = np.asarray(gamma_t, complex).reshape(*np.shape(gamma_t)[:-2], 4)
+    return np.concatenate([g.real, g.imag, gt.real, gt.imag], axis=-1)
+
+
+def unpack(u) -> tuple[np.ndarray, np.ndarray]:
+    """(γ, γ̃) (..., 2, 2) from u (..., 16) (inverse of :func:`pack`)."""
+    u = np.asarray(u, dtype=float)
+    g = (u[..., 0:4] + 1j * u[..., 4:8]).reshape(*u.shape[:-1], 2, 2)
+    gt = (u[..., 8:12] + 1j * u[..., 12:16]).reshape(*u.shape[:-1], 2, 2)
+    return g, gt
