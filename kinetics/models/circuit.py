@@ -119,7 +119,9 @@ class CircuitProblem(Problem):
     ValueError
         As :class:`kinetics.models.base.Problem`; a junction whose facets are not interior,
         do not separate one ferromagnetic from one normal region, or lie between other
-        regions than its ``between``; two junctions on one name.
+        regions than its ``between``; two junctions on one name; a ``reuse`` other than
+        "none"/"auto"; a magnetic field that is not a finite 3-vector of at most 1e4 T, or
+        one without the normal metals' ``diffusion_constant``.
     TypeError
         A condition this model does not support, a junction that is not an FNJunction.
     """
@@ -132,6 +134,7 @@ class CircuitProblem(Problem):
                  junctions: Sequence = (), *, degree: int = 1, magnetic_field=None,
                  reuse: str = "none"):
         super().__init__(device, materials, boundaries, degree=degree)
+        self.reuse = validation.choice("CircuitProblem", "reuse", reuse, ("auto", "none"))
         self.magnetic_field = None if magnetic_field is None else \
             self.constant(validation.vector3("CircuitProblem", "magnetic_field",
                                              magnetic_field, limit=MAX_FIELD))
@@ -146,7 +149,6 @@ class CircuitProblem(Problem):
                      for r, mat in self.materials.items()}
         self.junction_sides = {j.name: self._junction_sides(j) for j in self.junctions}
         self._build()
-        self.reuse = validation.choice("CircuitProblem", "reuse", reuse, ("auto", "none"))
         self._linear = None
 
     # -- checks and domains ---------------------------------------------------------------

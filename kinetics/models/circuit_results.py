@@ -16,8 +16,8 @@ __all__ = ["CircuitSolution", "contact_current", "interface_current", "resistanc
 
 
 class CircuitSolution:
-    """The fields of a :class:`CircuitProblem` (not a :class:`kinetics.models.base.Solution`:
-    one Function per domain instead of one unknown).
+    """The fields of a :class:`kinetics.models.circuit.CircuitProblem` (not a
+    :class:`kinetics.models.base.Solution`: one Function per domain instead of one unknown).
 
     Attributes
     ----------
@@ -27,7 +27,7 @@ class CircuitSolution:
         ``{domain: Function}`` with components (V, μ_x, μ_y, μ_z), volts.
     """
 
-    def __init__(self, problem: CircuitProblem, u: dict):
+    def __init__(self, problem, u: dict):
         self.problem = problem
         self.u = u
 
