@@ -50,15 +50,14 @@ def one(size: int) -> dict:
                              [FNJunction("channel|fm1", itf), FNJunction("channel|fm2", itf)],
                              magnetic_field=(0.0, 0.0, 0.0), reuse="auto")
     setup = time.perf_counter() - t0
-    unknowns = sum(problem.fields.space(d).dofmap.index_map.size_global * 4
-                   for d in problem.fields.names)
+    unknowns = problem.num_dofs
     r, times = {}, {}
     for state, s in (("P", 1.0), ("AP", -1.0)):
         t = time.perf_counter()
         problem.set_magnetization("fm2", s * y)
         r[state] = nonlocal_resistance(problem.solve(), "fm2_ymax", "contact_right", "fm1_ymax")
         times[state] = time.perf_counter() - t
-    solver = problem._linear.solver
+    solver = problem.linear_solver
     ap_reused, ap_its = solver.reused, solver.iterations
     setups0 = solver.setups
     t = time.perf_counter()

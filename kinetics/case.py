@@ -85,6 +85,12 @@ class Case:
     _materials: dict | None = dataclasses.field(default=None, repr=False)
     _boundaries: list | None = dataclasses.field(default=None, repr=False)
 
+    @property
+    def parsed_materials(self) -> dict:
+        """Region name -> material, for the ``[materials]`` entries that could be built when
+        the case was validated (empty before); for model checks before meshing."""
+        return dict(self._materials or {})
+
     # -- errors --------------------------------------------------------------------------
     def message(self, keypath: tuple, message: str) -> str:
         """``"FILE, line N: [key.path] message"`` (the line of the key, or of its table)."""

@@ -108,11 +108,9 @@ class Ferromagnet:
             value = validation.positive(owner, field, getattr(self, field), kind=kind,
                                         limit=SI_LIMIT, allow_inf=field != "sigma")
             object.__setattr__(self, field, value)
-        beta = validation.finite(owner, "beta", self.beta, kind="a number")
-        if not abs(beta) < 1.0:
-            raise validation.ValidationError(owner, "beta", "in (-1, 1)", f"{beta:g}",
-                                             "the spin-down (or spin-up) conductivity "
-                                             "σ(1 ∓ β)/2 must stay positive")
+        beta = validation.polarization(owner, "beta", self.beta,
+                                       "the spin-down (or spin-up) conductivity σ(1 ∓ β)/2 "
+                                       "must stay positive")
         object.__setattr__(self, "beta", beta)
         for field in ("delta_sigma_s", "gamma_t", "delta_gamma_t"):
             object.__setattr__(self, field, validation.finite(

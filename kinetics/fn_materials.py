@@ -73,11 +73,8 @@ class FNInterface:
         """
         owner = f"F|N interface '{name}'"
         r_b = validation.positive(owner, "r_b", r_b, kind="a number (Ohm m^2)", limit=SI_LIMIT)
-        gamma = validation.finite(owner, "gamma", gamma)
-        if not abs(gamma) < 1.0:
-            raise validation.ValidationError(owner, "gamma", "in (-1, 1)", f"{gamma:g}",
-                                             "both channel resistances 2r_b*(1 ∓ γ) must be "
-                                             "positive")
+        gamma = validation.polarization(owner, "gamma", gamma, "both channel resistances "
+                                        "2r_b*(1 ∓ γ) must be positive")
         return cls(name, 1.0 / (2 * r_b * (1 - gamma)), 1.0 / (2 * r_b * (1 + gamma)),
                    G_r, G_i, source)
 
@@ -98,10 +95,8 @@ class FNInterface:
         owner = f"F|N interface '{name}'"
         ra = validation.positive(owner, "resistance_area", resistance_area,
                                  kind="a number (Ohm m^2)", limit=SI_LIMIT)
-        P = validation.finite(owner, "polarization", polarization)
-        if not abs(P) < 1.0:
-            raise validation.ValidationError(owner, "polarization", "in (-1, 1)", f"{P:g}",
-                                             "both spin channels must conduct")
+        P = validation.polarization(owner, "polarization", polarization,
+                                    "both spin channels must conduct")
         return cls(name, (1 + P) / (2 * ra), (1 - P) / (2 * ra), G_r, G_i, source)
 
     @property

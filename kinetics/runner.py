@@ -155,7 +155,8 @@ def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) 
     if sol is None:
         io.write_json(tmp / "results.json", results, comm)
         return
-    if output.get("fields", True) and hasattr(sol, "fields"):   # (a circuit solution: .vtu)
+    from kinetics.models.circuit_results import CircuitSolution
+    if output.get("fields", True) and not isinstance(sol, CircuitSolution):   # (.vtu only)
         io.write_fields(sol, tmp / "fields.bp")
     if output.get("fields", True) or output.get("pictures", False):
         from kinetics.output import grid as export

@@ -185,6 +185,23 @@ def nonnegative(owner: str, name: str, value: Any, *, kind: str = "a number",
     return v
 
 
+def polarization(owner: str, name: str, value: Any, why: str = "") -> float:
+    """A finite float in the open interval (−1, 1): a spin polarization (β, γ, P_I).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a number (see :func:`number`).
+    ValidationError
+        ``"{owner}: {name} must be finite, got nan"`` or ``"... must be in (-1, 1), got 1;
+        {why}"``.
+    """
+    v = finite(owner, name, value)
+    if not abs(v) < 1.0:
+        raise ValidationError(owner, name, "in (-1, 1)", f"{v:g}", why)
+    return v
+
+
 def _choices(lo: int, hi: int) -> str:
     values = [str(i) for i in range(lo, hi + 1)]
     return ", ".join(values[:-1]) + f" or {values[-1]}"

@@ -171,7 +171,7 @@ def test_sweep_with_a_kept_factorization_gives_the_direct_answers():
         for B in fields:
             problem.set_magnetic_field((0.0, 0.0, B))
             r.append(r_nl(problem))
-        out[reuse] = np.array(r), problem._linear.solver.setups
+        out[reuse] = np.array(r), problem.linear_solver.setups
     assert out["auto"][0] == pytest.approx(out["none"][0], rel=1e-5)
     assert out["none"][1] == len(fields) and out["auto"][1] <= len(fields) // 3
 

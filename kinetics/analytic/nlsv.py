@@ -55,21 +55,20 @@ import math
 
 import numpy as np
 
+from kinetics import validation
 from kinetics.physics.spin_charge import GYROMAGNETIC
 
 __all__ = ["spin_resistance", "takahashi_maekawa", "NetworkResult", "network", "hanle",
            "fit_hanle", "HanleFit"]
 
 
-def _check(name: str, value: float, *, low: float | None = 0.0, polar: bool = False) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if polar and not abs(value) < 1.0:
-        raise ValueError(f"{name} is a polarization and must lie in (-1, 1), got {value:g}")
-    if low is not None and not value > low:
-        raise ValueError(f"{name} must be > {low:g}, got {value:g}")
-    return value
+def _arguments(owner: str, L, lambda_N, R_N, R_F, p_F, R_1, R_2, P_I) -> tuple:
+    """The arguments of :func:`takahashi_maekawa` and :func:`network`, checked."""
+    v = validation
+    return (v.nonnegative(owner, "L", L), v.positive(owner, "lambda_N", lambda_N),
+            v.positive(owner, "R_N", R_N), v.positive(owner, "R_F", R_F),
+            v.polarization(owner, "p_F", p_F), v.nonnegative(owner, "R_1", R_1),
+            v.nonnegative(owner, "R_2", R_2), v.polarization(owner, "P_I", P_I))
 
 
 def spin_resistance(resistivity: float, spin_diffusion_length: float, area: float) -> float:
@@ -77,12 +76,15 @@ def spin_resistance(resistivity: float, spin_diffusion_length: float, area: floa
 
     Raises
     ------
-    ValueError
-        For a non-positive or non-finite argument.
+    kinetics.validation.ValidationError
+        (a ValueError) For a non-positive or non-finite argument.
+    TypeError
+        For an argument that is not a number.
     """
-    return (_check("resistivity", resistivity) * _check("spin_diffusion_length",
-                                                        spin_diffusion_length)
-            / _check("area", area))
+    owner = "spin_resistance"
+    return (validation.positive(owner, "resistivity", resistivity)
+            * validation.positive(owner, "spin_diffusion_length", spin_diffusion_length)
+            / validation.positive(owner, "area", area))
 
 
 def takahashi_maekawa(L: float, lambda_N: float, R_N: float, R_F: float, p_F: float,
@@ -107,20 +109,16 @@ def takahashi_maekawa(L: float, lambda_N: float, R_N: float, R_F: float, p_F: fl
 
     Raises
     ------
-    ValueError
-        For non-finite values, L < 0, non-positive λ_N, R_N, R_F, negative R_i, |p| >= 1.
+    kinetics.validation.ValidationError
+        (a ValueError) For non-finite values, L < 0, non-positive λ_N, R_N, R_F, negative
+        R_i, |p| >= 1.
+    TypeError
+        For an argument that is not a number.
     """
-    L = _check("L", L, low=None)
-    if L < 0:
-        raise ValueError(f"L must be >= 0, got {L:g}")
-    lam, R_N, R_F = (_check(n, v) for n, v in (("lambda_N", lambda_N), ("R_N", R_N),
-                                                ("R_F", R_F)))
-    p_F, P_I = _check("p_F", p_F, low=None, polar=True), _check("P_I", P_I, low=None, polar=True)
+    L, lam, R_N, R_F, p_F, R_1, R_2, P_I = _arguments("takahashi_maekawa", L, lambda_N, R_N,
+                                                       R_F, p_F, R_1, R_2, P_I)
     X, D = [], []
-    for name, R in (("R_1", R_1), ("R_2", R_2)):
-        R = _check(name, R, low=None)
-        if R < 0:
-            raise ValueError(f"{name} must be >= 0, got {R:g}")
+    for R in (R_1, R_2):
         X.append(P_I / (1 - P_I ** 2) * R / R_N + p_F / (1 - p_F ** 2) * R_F / R_N)
         D.append(1 + 2 / (1 - P_I ** 2) * R / R_N + 2 / (1 - p_F ** 2) * R_F / R_N)
     e = math.exp(-L / lam)
@@ -157,10 +155,11 @@ def network(L: float, lambda_N: float, R_N: float, R_F: float, p_F: float, R_1: 
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         As :func:`takahashi_maekawa`; s entries other than ±1.
     """
-    takahashi_maekawa(L, lambda_N, R_N, R_F, p_F, R_1, R_2, P_I)       # the checks
+    L, lambda_N, R_N, R_F, p_F, R_1, R_2, P_I = _arguments("network", L, lambda_N, R_N, R_F,
+                                                           p_F, R_1, R_2, P_I)
     if len(s) != 2 or any(v not in (1, -1) for v in s):
         raise ValueError(f"s must be two signs (±1, ±1), got {s!r}")
     I = np.array([1.0, 0.0])                  # 1 A into N at the injector, none at F2

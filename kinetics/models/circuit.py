@@ -353,8 +353,7 @@ class CircuitProblem(Problem):
             raise KeyError(f"'{region}' is not a ferromagnetic region; ferromagnetic regions: "
                            f"{', '.join(ferro) or '(none)'}")
         self.coef[region].m.value[:] = validation.unit_vector(f"region '{region}'", "m", m)
-        if self._linear is not None:
-            self._linear.assemble(keep_preconditioner=self.reuse == "auto")
+        self._operator_changed()
 
     def set_magnetic_field(self, B) -> None:
         """Set the applied field B (3-vector, tesla) of the Hanle precession; the operator is
@@ -371,8 +370,25 @@ class CircuitProblem(Problem):
                              "field; build it with magnetic_field=(0, 0, 0) to sweep B")
         self.magnetic_field.value[:] = validation.vector3("set_magnetic_field", "B", B,
                                                           limit=MAX_FIELD)
+        self._operator_changed()
+
+    def _operator_changed(self) -> None:
+        """Reassemble after a coefficient changed, keeping the factorization with ``reuse``
+        ``"auto"``."""
         if self._linear is not None:
             self._linear.assemble(keep_preconditioner=self.reuse == "auto")
+
+    @property
+    def num_dofs(self) -> int:
+        """Number of unknowns: 4 (V, μ_s) per node of every domain (global)."""
+        return sum(self.fields.space(d).dofmap.index_map.size_global * 4
+                   for d in self.fields.names)
+
+    @property
+    def linear_solver(self):
+        """The :class:`kinetics.solvers.linear.LinearSolver` of the solves (its
+        ``iterations``, ``reused``, ``setups``); None before the first solve."""
+        return None if self._linear is None else self._linear.solver
 
     def solve(self) -> "CircuitSolution":
         """Assemble (once) and solve with the checked direct solver (MUMPS).

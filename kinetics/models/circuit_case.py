@@ -134,7 +134,7 @@ def _validate(case, spec: dict) -> None:
         if name in table:
             case.report(("circuit", "junctions"), f"'{name}' is also a [boundaries] table: a "
                                                   f"facet has one condition")
-    materials = case._materials or {}
+    materials = case.parsed_materials
     for region in spec.get("flip", []):
         mat = materials.get(region)
         if mat is not None and not isinstance(mat, Ferromagnet):
@@ -197,8 +197,7 @@ def run(case, device, context) -> dict:
                                  degree=options["degree"], magnetic_field=field)
     except (KeyError, ValueError, TypeError) as exc:
         raise case.error(("circuit",), str(exc).strip('"')) from None
-    unknowns = sum(problem.fields.space(d).dofmap.index_map.size_global * 4
-                   for d in problem.fields.names)
+    unknowns = problem.num_dofs
     context.progress.step(f"solving: {unknowns} unknowns in {len(problem.fields.names)} "
                           f"domains, direct solver")
     sol = context.solution = problem.solve()

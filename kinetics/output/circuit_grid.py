@@ -22,20 +22,11 @@ __all__ = ["circuit_to_pyvista"]
 def _domain_averages(sol, dom: str) -> tuple[np.ndarray, np.ndarray]:
     """(parent cell indices, cell averages (n, 4)) of the owned cells of domain ``dom``."""
     import ufl
-    from dolfinx import fem
     rf = sol.problem.fields
     sub = rf.submeshes[dom]
-    tdim = sub.topology.dim
-    n_own = sub.topology.index_map(tdim).size_local
-    D = fem.functionspace(sub, ("Discontinuous Lagrange", 0, (4,)))
-    D0 = fem.functionspace(sub, ("Discontinuous Lagrange", 0))
+    n_own = sub.topology.index_map(sub.topology.dim).size_local
     u = sol.u[dom]
-    q, q0 = ufl.TestFunction(D), ufl.TestFunction(D0)
-    dx = ufl.dx(domain=sub)
-    integrals = fem.assemble_vector(fem.form(ufl.inner(u, q) * dx)).array.reshape(-1, 4)
-    volumes = fem.assemble_vector(fem.form(q0 * dx)).array
-    cells = np.arange(n_own, dtype=np.int32)
-    avg = integrals[D.dofmap.list[cells, 0]] / volumes[D0.dofmap.list[cells, 0]][:, None]
+    avg = _grid.cell_means(sub, 4, lambda q: ufl.inner(u, q) * ufl.dx(domain=sub), n_own)
     return np.asarray(rf.sub_to_parent[dom][:n_own]), avg
 
 

@@ -211,12 +211,29 @@ def _vertex_values(sol) -> dict:
     return out
 
 
+def cell_means(msh, size: int, integral, n_cells: int) -> np.ndarray:
+    """Cell averages of a ``size``-component field on the first ``n_cells`` cells of
+    ``msh`` (this rank's owned cells), shape (n_cells, size).
+
+    ``integral(q)`` returns the UFL form ∫ field·q dx, linear in the test function q of the
+    vector DG0 space (each cell's integral of the field), divided here by the cell volumes.
+    """
+    import ufl
+    from dolfinx import fem
+    D = fem.functionspace(msh, ("Discontinuous Lagrange", 0, (size,)))
+    D0 = fem.functionspace(msh, ("Discontinuous Lagrange", 0))
+    integrals = fem.assemble_vector(fem.form(integral(ufl.TestFunction(D)))).array
+    volumes = fem.assemble_vector(fem.form(ufl.TestFunction(D0) * ufl.dx(domain=msh))).array
+    cells = np.arange(n_cells, dtype=np.int32)
+    return (integrals.reshape(-1, size)[D.dofmap.list[cells, 0]]
+            / volumes[D0.dofmap.list[cells, 0]][:, None])
+
+
 def _cell_averages(sol) -> dict:
     """Cell averages of the declared flux fields (SI) on this rank's owned cells, each
     region with its own coefficients: name -> (n_cells, 3) for vectors; a (3, 3) field as
     its rows ``name_x``, ``name_y``, ``name_z``."""
     import ufl
-    from dolfinx import fem
     dev = sol.device
     msh = dev.mesh
     parts = [(f"{f.name}_{a}" if f.shape == (3, 3) else f.name, f.name, i)
@@ -225,23 +242,21 @@ def _cell_averages(sol) -> dict:
     n_cells = msh.topology.index_map(dev.dim).size_local
     if not parts:
         return {}
-    D = fem.functionspace(msh, ("Discontinuous Lagrange", 0, (3 * len(parts),)))
-    D0 = fem.functionspace(msh, ("Discontinuous Lagrange", 0))
-    q, q0 = ufl.TestFunction(D), ufl.TestFunction(D0)
-    form = None
-    for region in sol.regions:
-        comps = []
-        for _, name, row in parts:
-            e = sol.expression(name, region)
-            comps += [e[k] if row is None else e[row, k] for k in range(3)]
-        term = ufl.inner(ufl.as_vector(comps), q) * sol.dx(region)
-        form = term if form is None else form + term
-    if form is None:
+    if not sol.regions:
         return {label: np.zeros((n_cells, 3)) for label, _, _ in parts}
-    integrals = fem.assemble_vector(fem.form(form)).array.reshape(-1, 3 * len(parts))
-    volumes = fem.assemble_vector(fem.form(q0 * ufl.dx(domain=msh))).array
-    cells = np.arange(n_cells)
-    avg = integrals[D.dofmap.list[cells, 0]] / volumes[D0.dofmap.list[cells, 0]][:, None]
+
+    def integral(q):
+        form = None
+        for region in sol.regions:
+            comps = []
+            for _, name, row in parts:
+                e = sol.expression(name, region)
+                comps += [e[k] if row is None else e[row, k] for k in range(3)]
+            term = ufl.inner(ufl.as_vector(comps), q) * sol.dx(region)
+            form = term if form is None else form + term
+        return form
+
+    avg = cell_means(msh, 3 * len(parts), integral, n_cells)
     return {label: avg[:, 3 * k:3 * k + 3] for k, (label, _, _) in enumerate(parts)}
 
 
@@ -273,7 +288,8 @@ def to_pyvista(solution, *, unit: str = "nm"):
         or a curved (degree > 1) mesh geometry.
     """
     _unit_scale(unit)
-    if hasattr(solution, "problem") and hasattr(solution.problem, "junctions"):
+    from kinetics.models.circuit_results import CircuitSolution
+    if isinstance(solution, CircuitSolution):
         from kinetics.output.circuit_grid import circuit_to_pyvista
         return circuit_to_pyvista(solution, unit=unit)
     dev = solution.device
