@@ -10,7 +10,9 @@ Each domain carries u = (V, μ_x, μ_y, μ_z) (volts) on its own submesh space
 material's bulk model (:func:`kinetics.models.base.bulk_model`: normal metal or
 ferromagnet), the junctions add the term of :mod:`kinetics.physics.fn_interface`, and the
 block system (:class:`kinetics.solvers.system.BlockLinearProblem`) is solved with the checked
-direct solver.  Internal units as every model (:class:`kinetics.models.base.Scaling`).
+direct solver (default) or with GMRES and the block preconditioner of
+:mod:`kinetics.solvers.block_pc` in its ``rotated`` form (``solver="iterative"``).  Internal
+units as every model (:class:`kinetics.models.base.Scaling`).
 
 Conditions on exterior facets: :class:`~kinetics.physics.boundaries.Contact` (V = V0 on every
 domain the facets bound; μ_s = 0 for a spin reservoir),
@@ -36,6 +38,7 @@ from kinetics.models.base import Field, Problem
 from kinetics.models.spin_charge import MAX_FIELD
 from kinetics.physics import boundaries as bc
 from kinetics.physics import fn_interface as fn
+from kinetics.solvers.linear import PRESETS, choose_preset
 
 __all__ = ["FNJunction", "CircuitProblem", "CircuitSolution", "contact_current",
            "interface_current", "resistance_area", "facet_average", "nonlocal_resistance"]
@@ -103,14 +106,28 @@ class CircuitProblem(Problem):
         in the normal metals (:func:`kinetics.physics.spin_charge.bulk_form`; needs their
         ``diffusion_constant``).  The ferromagnets ignore it (their exchange field dominates
         by orders of magnitude).  Sweep it with :meth:`set_magnetic_field`.
+    solver:
+        ``"direct"`` (default: MUMPS, exact to round-off, which a nonlocal voltage 10⁻⁶ of
+        the device's potentials needs for many digits), ``"iterative"`` (GMRES to
+        :data:`ITERATIVE_RTOL` with the block preconditioner: one AMG for V and two for the
+        spin accumulation in the frame of the first magnet,
+        :func:`kinetics.solvers.block_pc.rotated_spin_blocks`; for large 3D devices),
+        ``"fieldsplit"`` or ``"auto"`` (:func:`kinetics.solvers.linear.choose_preset`; a
+        failed ``auto`` iterative solve is repeated with MUMPS).
+    petsc_options:
+        PETSc options overriding the preset (a dict), or None.
     reuse:
-        ``"none"`` (default): a new LU factorization for every changed operator, exact to
-        round-off.  ``"auto"``: after :meth:`set_magnetization` or :meth:`set_magnetic_field`
-        the factorization of an earlier operator preconditions GMRES on the new one (rebuilt
-        when that needs more than :data:`kinetics.solvers.checks.REUSE_LU_REBUILD_ITERATIONS`
-        iterations or fails): a Hanle sweep costs about a third of the factorizations
-        (benchmarks/nlsv.py), but the fields are then exact to GMRES's 1e-12 only, and a
-        nonlocal voltage that is 10⁻⁶ of the device's potentials keeps about six digits.
+        ``"none"`` (default): a new factorization (preconditioner) for every changed
+        operator.  ``"auto"``: after :meth:`set_magnetization` or
+        :meth:`set_magnetic_field` the factorization (preconditioner) of an earlier operator
+        serves GMRES on the new one (rebuilt when that needs more than
+        :data:`kinetics.solvers.checks.REUSE_LU_REBUILD_ITERATIONS` iterations, or
+        :data:`~kinetics.solvers.checks.REBUILD_EXTRA_ITERATIONS` more than a fresh one, or
+        fails), and iterative solves start from the best combination of the earlier
+        solutions (:class:`kinetics.solvers.recycling.SubspaceRecycler`).  A Hanle sweep then
+        costs a fraction of the set-ups (benchmarks/nlsv.py), but with the direct solver the
+        fields are exact to GMRES's 1e-12 only: a nonlocal voltage that is 10⁻⁶ of the
+        device's potentials keeps about six digits.
 
     Raises
     ------
@@ -120,11 +137,19 @@ class CircuitProblem(Problem):
         As :class:`kinetics.models.base.Problem`; a junction whose facets are not interior,
         do not separate one ferromagnetic from one normal region, or lie between other
         regions than its ``between``; two junctions on one name; a ``reuse`` other than
-        "none"/"auto"; a magnetic field that is not a finite 3-vector of at most 1e4 T, or
+        "none"/"auto"; an unknown solver preset; a magnetic field that is not a finite 3-vector of at most 1e4 T, or
         one without the normal metals' ``diffusion_constant``.
     TypeError
-        A condition this model does not support, a junction that is not an FNJunction.
+        A condition this model does not support, a junction that is not an FNJunction,
+        ``petsc_options`` that are not a dict.
     """
+
+    #: Relative tolerance of the ``iterative`` preset here (a nonlocal voltage is a small
+    #: difference of potentials: 1e-12 keeps R_NL to ~1e-9 of itself, 1e-10 to ~1e-7 on
+    #: the benchmark valve).
+    ITERATIVE_RTOL = 1e-12
+    #: With ``solver="auto"``, a failed iterative solve is repeated with MUMPS up to this size.
+    AUTO_FALLBACK_LIMIT = 400_000
 
     FIELDS = (Field("V", (), "V", "electrochemical potential"),
               Field("mu_s", (3,), "V", "spin accumulation"))
@@ -132,9 +157,18 @@ class CircuitProblem(Problem):
 
     def __init__(self, device, materials: Mapping, boundaries: Sequence = (),
                  junctions: Sequence = (), *, degree: int = 1, magnetic_field=None,
+                 solver: str = "direct", petsc_options: Mapping | None = None,
                  reuse: str = "none"):
         super().__init__(device, materials, boundaries, degree=degree)
         self.reuse = validation.choice("CircuitProblem", "reuse", reuse, ("auto", "none"))
+        if petsc_options is not None and not isinstance(petsc_options, Mapping):
+            raise TypeError(f"CircuitProblem: petsc_options must be a dict of PETSc options "
+                            f"or None, got {type(petsc_options).__name__}")
+        self.petsc_options = dict(petsc_options or {})
+        if solver != "auto" and solver not in PRESETS:
+            raise ValueError(f"CircuitProblem: unknown solver preset '{solver}'; valid: auto, "
+                             f"{', '.join(PRESETS)}")
+        self._auto_preset = solver == "auto"
         self.magnetic_field = None if magnetic_field is None else \
             self.constant(validation.vector3("CircuitProblem", "magnetic_field",
                                              magnetic_field, limit=MAX_FIELD))
@@ -150,6 +184,7 @@ class CircuitProblem(Problem):
         self.junction_sides = {j.name: self._junction_sides(j) for j in self.junctions}
         self._build()
         self._linear = None
+        self.solver_preset = choose_preset(solver, self.num_dofs, device.dim)
 
     # -- checks and domains ---------------------------------------------------------------
     def _check_junctions(self, junctions):
@@ -251,8 +286,10 @@ class CircuitProblem(Problem):
         s = self.scaling.per_area
         p = j.interface
         f_reg = self.junction_sides[name][0]
+        loss = [None, None] if p.spin_memory_loss == 0.0 else \
+            [self.constant(g * s) for g in p.spin_loss_conductances]
         return fn.FNCoefficients(*(self.constant(g * s) for g in (p.G_up, p.G_down, p.G_r, p.G_i)),
-                                 m=self.coef[f_reg].m)
+                                 m=self.coef[f_reg].m, G_loss=loss[0], G_sink=loss[1])
 
     def blocks(self, trials: Mapping, tests: Mapping, rows=None):
         """The bilinear form as ``{(test domain, trial domain): UFL form}``: bulk terms of
@@ -390,21 +427,62 @@ class CircuitProblem(Problem):
         ``iterations``, ``reused``, ``setups``); None before the first solve."""
         return None if self._linear is None else self._linear.solver
 
+    def _frame(self):
+        """The m of the first ferromagnetic region (the spin frame of the iterative
+        preconditioner), sign chosen with a positive largest component; None without one."""
+        for r, mat in self.materials.items():
+            if isinstance(mat, Ferromagnet):
+                m = np.array(self.coef[r].m.value, dtype=float)
+                return m * np.sign(m[np.argmax(np.abs(m))])
+        return None
+
+    def _make_solver(self, preset: str):
+        from kinetics.solvers.linear import LinearSolver, amg_defaults
+        cell = self.device.mesh.topology.cell_name()
+        rtol = {} if preset == "direct" else {"ksp_rtol": self.ITERATIVE_RTOL}
+        solver = LinearSolver(self.device.comm, preset,
+                              {**rtol, **amg_defaults(preset, cell, self.degree),
+                               **self.petsc_options})
+        solver.set_block_hints(rotated=True, frame=self._frame())
+        return solver
+
     def solve(self) -> "CircuitSolution":
-        """Assemble (once) and solve with the checked direct solver (MUMPS).
+        """Assemble (once) and solve with the checked solver of :attr:`solver_preset`.
 
         Raises
         ------
         kinetics.solvers.linear.SolverError
-            If the solve fails.
+            If the solve fails (with ``solver="auto"``: also with MUMPS).
         """
+        from kinetics.solvers.linear import SolverError
         from kinetics.solvers.system import BlockLinearProblem
         rf = self.fields
         if self._linear is None:
-            self._linear = BlockLinearProblem(self.a_form, self.bcs,
-                                              [rf.space(d) for d in rf.names],
-                                              names=[f"u_{d}" for d in rf.names])
-        u = self._linear.solve(self.L_form)
+            krylov = self.solver_preset != "direct"
+            self._linear = BlockLinearProblem(
+                self.a_form, self.bcs, [rf.space(d) for d in rf.names],
+                solver=self._make_solver(self.solver_preset),
+                names=[f"u_{d}" for d in rf.names], block_size=4,
+                recycle=krylov and self.reuse == "auto")
+        try:
+            u = self._linear.solve(self.L_form)
+        except SolverError as exc:
+            if not (self._auto_preset and self.solver_preset != "direct"
+                    and self.num_dofs <= self.AUTO_FALLBACK_LIMIT):
+                raise
+            import warnings
+            warnings.warn(f"the iterative solver did not converge on this problem "
+                          f"({self.num_dofs} unknowns, {exc.reason}); falling back to the "
+                          f"direct solver (MUMPS)", RuntimeWarning, stacklevel=2)
+            self._linear.solver.destroy()
+            self.solver_preset = "direct"
+            keep = ("mat_mumps", "pc_factor")
+            self.petsc_options = {k: v for k, v in self.petsc_options.items()
+                                  if k.startswith(keep)}
+            self._linear.solver = self._make_solver("direct")
+            self._linear.recycler = None
+            self._linear.solver.set_operator(self._linear.A)
+            u = self._linear.solve(self.L_form)
         return CircuitSolution(self, dict(zip(rf.names, u)))
 
 

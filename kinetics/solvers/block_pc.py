@@ -9,6 +9,12 @@ Eqs. 35, 39-44; Chen et al. 2013 Eq. 7) has its G_s and G_r parts diagonal in th
 (m, e2, e3); the G_i rotation couples only the two transverse components, which share
 one AMG, and is left to GMRES.  The two scalar hierarchies (along m, across m) do not
 depend on the direction of m, so an angular sweep keeps them.
+
+For operators with magnets and F|N junctions inside (:class:`kinetics.models.circuit.
+CircuitProblem`: several domains in one AIJ matrix of block size 4) the ``rotated`` form
+takes the spin blocks from the operator itself in the frame of one magnet, each shifted by
+its couplings to the other two (:func:`rotated_spin_blocks`): exact along m, and a
+mesh-independent preconditioner of the exchange-precession pair across m.
 """
 
 from __future__ import annotations
@@ -66,6 +72,89 @@ def _interface_combination(B, weights):
     return C
 
 
+def _spin_blocks(B):
+    """The 3x3 spin blocks of the (block size 4) matrix B node by node: ``(ip, jj, blocks)``
+    with the CSR row pointer over the local nodes, the global column nodes and a
+    (nnz, 3, 3) array.  The nine component submatrices come from PETSc; when they share
+    one sparsity pattern (the blocked pattern of dolfinx's vector spaces) their values are
+    stacked, otherwise their nonzeros are merged node by node."""
+    from petsc4py import PETSc
+    iss = [_component_is(B, c, 4) for c in (1, 2, 3)]
+    csr = [[B.createSubMatrix(iss[a], iss[b]) for b in range(3)] for a in range(3)]
+    parts = [[M.getValuesCSR() for M in row] for row in csr]
+    for obj in iss + [M for row in csr for M in row]:
+        obj.destroy()
+    ip, jj, _ = parts[0][0]
+    if all(np.array_equal(p[0], ip) and np.array_equal(p[1], jj) for row in parts for p in row):
+        blocks = np.stack([np.stack([p[2] for p in row], axis=-1) for row in parts], axis=-2)
+        return ip, jj, blocks
+    r0, r1 = B.getOwnershipRange()
+    n, N = (r1 - r0) // 4, B.getSize()[0] // 4
+    keys, where = [], []
+    for a in range(3):
+        for b in range(3):
+            p_ip, p_jj, p_v = parts[a][b]
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(p_ip))
+            keys.append(rows * N + p_jj)
+            where.append((a, b, p_v))
+    uniq, inv = np.unique(np.concatenate(keys), return_inverse=True)
+    blocks = np.zeros((uniq.size, 3, 3))
+    start = 0
+    for (a, b, v), k in zip(where, keys):
+        np.add.at(blocks[:, a, b], inv[start:start + k.size], v)
+        start += k.size
+    ip = np.zeros(n + 1, dtype=PETSc.IntType)
+    np.cumsum(np.bincount(uniq // N, minlength=n), out=ip[1:])
+    return ip, (uniq % N).astype(PETSc.IntType), blocks
+
+
+def rotated_spin_blocks(P, E):
+    """The three scalar spin operators of the rotated preconditioner, as AIJ matrices on
+    the nodes of P (block size 4): in the frame E (rows m, e2, e3; :func:`spin_frame`),
+    S_k = P_kk + Σ_{l≠k} |P_kl|, with P_kl = Σ_ab E_ka E_lb P_ab the rotated spin blocks
+    and |·| entrywise.
+
+    In a ferromagnet with m along E[0] the rotated blocks are exact: P_mm is the
+    longitudinal operator K + c_sf M, P_22 = P_33 = K + (c_sf + 1/λ_φ²)M, and the exchange
+    precession is the skew coupling P_23 = −P_32 = ±M/λ_J² (K stiffness, M mass, both
+    with σ/2; Valet & Fert, PRB 48, 7099 (1993); Petitjean et al., PRL 109, 117204 (2012)).
+    The transverse pair is the real form of the complex operator K + (k_r ∓ i k_i)M,
+    k_r = c_sf + 1/λ_φ², k_i = 1/λ_J², which K + (k_r + k_i)M preconditions with
+    eigenvalues (κ + k_r ± i k_i)/(κ + k_r + k_i) (κ ≥ 0 the eigenvalues of M⁻¹K): of modulus
+    between 1/√2 and 1 and argument below arctan(k_i/k_r), whatever the mesh; the shift
+    |P_23| is exactly that.  The Hanle precession of a normal metal is a skew pair across
+    B of the same kind (k_r = 1/λ_N², k_i = ω_L τ_s/λ_N²): when ω_L τ_s ≫ 1 the argument
+    nears 90° and GMRES needs more iterations (37 instead of 15 at ω_L τ_s ≈ 2 on the
+    benchmark valve, benchmarks/nlsv.py).  The shifts also bound the symmetric cross
+    couplings of a magnet at an angle to E[0].
+
+    Parameters
+    ----------
+    P:
+        AIJ matrix of block size 4 (interleaved V, μx, μy, μz of one or several spaces).
+    E:
+        (3, 3) orthonormal frame, rows m, e2, e3.
+
+    Returns
+    -------
+    list of petsc4py.PETSc.Mat
+        [S_∥, S_2, S_3], scalar AIJ matrices (one row per node); owned by the caller.
+    """
+    from petsc4py import PETSc
+    ip, jj, blocks = _spin_blocks(P)
+    R = np.einsum("ka,nab,lb->nkl", E, blocks, E)
+    shift = np.abs(R).sum(axis=2)
+    n, N = len(ip) - 1, P.getSize()[0] // 4
+    out = []
+    for k in range(3):
+        data = R[:, k, k] + shift[:, k] - np.abs(R[:, k, k])
+        S = PETSc.Mat().createAIJ(size=((n, N), (n, N)), csr=(ip, jj, data),
+                                  comm=P.getComm())
+        S.assemble()
+        out.append(S)
+    return out
+
+
 class SpinChargePC:
     """Block preconditioner for u = (V, μx, μy, μz) (a petsc4py ``python`` PC context).
 
@@ -81,6 +170,11 @@ class SpinChargePC:
         The bulk charge block and bulk spin block S0 assembled as scalar matrices
         (``{"charge": Mat, "spin": Mat}``, copied, or a callable returning a fresh such
         dict at every set-up); when given, nothing is extracted from P (then P may be BAIJ).
+    ``rotated``
+        True for operators with magnets and junctions inside (several domains of
+        :class:`kinetics.models.circuit.CircuitProblem` in one AIJ matrix of block size 4):
+        the charge block is P_VV and the two spin blocks are taken from P in the frame of
+        ``frame`` (z when None) by :func:`rotated_spin_blocks`.
 
     Charge block: P_VV.  Spin blocks: S0 = (1/3) Σ_a (P_aa − B_aa), the bulk spin operator
     (identical for the three components when the bulk is spin-isotropic), plus the Robin
@@ -99,6 +193,7 @@ class SpinChargePC:
         self.spin_mode = "auto"
         self.isotropic = False
         self.blocks = None
+        self.rotated = False
         self._pcs: list = []
         self._mats: list = []
         self._frame_rows = None
@@ -175,6 +270,17 @@ class SpinChargePC:
     def _setup_spin_charge(self, pc, P):
         from petsc4py import PETSc
         SUB = PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN
+        if self.rotated and self.blocks is None:
+            # several magnets and junctions inside P: every spin block from P, in one frame
+            E = spin_frame(self.frame if self.frame is not None else (0.0, 0.0, 1.0))
+            self._frame_rows = E
+            iss = _component_is(P, 0, 4)
+            V = P.createSubMatrix(iss, iss)
+            iss.destroy()
+            self._mats = [V, *rotated_spin_blocks(P, E)]
+            self._pcs = [self._sub_pc(pc, M, "charge" if k == 0 else "spin")
+                         for k, M in enumerate(self._mats)]
+            return
         B = self.interface
         bulk = np.zeros((3, 3))
         if self.blocks is not None:
@@ -263,7 +369,7 @@ class SpinChargePC:
         yf = np.empty_like(rf)
         yf[:, 0] = self._solve_block(1, rf[:, 0])
         yf[:, 1] = self._solve_block(2, rf[:, 1])
-        yf[:, 2] = self._solve_block(2, rf[:, 2])
+        yf[:, 2] = self._solve_block(3 if len(self._pcs) > 3 else 2, rf[:, 2])
         return yf @ E
 
     def apply(self, pc, x, y):

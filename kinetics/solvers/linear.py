@@ -201,7 +201,7 @@ class LinearSolver:
 
     # -- configuration ------------------------------------------------------------------
     def set_block_hints(self, *, interface=None, frame=None, isotropic: bool = False,
-                        blocks=None):
+                        blocks=None, rotated: bool = False):
         """Structure of the spin-charge operator for the ``iterative`` preconditioner.
 
         Parameters
@@ -218,9 +218,14 @@ class LinearSolver:
             spin block as scalar matrices (:func:`kinetics.solvers.assembly.diagonal_blocks`), or a
             callable returning them at each preconditioner set-up; then nothing is
             extracted from the operator, which may be BAIJ.  None: extract.
+        rotated:
+            Take every spin block from the (AIJ) operator in the frame of ``frame`` (z when
+            None), with the cross couplings as shifts
+            (:func:`kinetics.solvers.block_pc.rotated_spin_blocks`): for operators with
+            magnets and junctions inside (:class:`kinetics.models.circuit.CircuitProblem`).
         """
         self._hints = {"interface": interface, "frame": frame, "isotropic": bool(isotropic),
-                       "blocks": blocks}
+                       "blocks": blocks, "rotated": bool(rotated)}
         ctx = self._pc_context()
         if ctx is not None:
             self._apply_hints(ctx)
@@ -242,6 +247,7 @@ class LinearSolver:
         ctx.interface = self._hints["interface"]
         ctx.isotropic = self._hints["isotropic"]
         ctx.blocks = self._hints["blocks"]
+        ctx.rotated = self._hints["rotated"]
         ctx.update_frame(self._hints["frame"])
 
     @property

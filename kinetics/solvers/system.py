@@ -301,6 +301,14 @@ class BlockLinearProblem:
         ``LinearSolver(comm, "direct")`` (MUMPS).
     names:
         Names of the returned Functions (default ``u0, u1, ...``).
+    block_size:
+        PETSc block size given to the assembled matrix (4 for interleaved (V, μ_s) spaces,
+        as the block preconditioner and PCFIELDSPLIT read it); every space's local size
+        must be a multiple of it.
+    recycle:
+        Start every solve after the first from the minimal-residual combination of the
+        earlier solutions (:class:`kinetics.solvers.recycling.SubspaceRecycler`; for sweeps
+        with a Krylov solver).
 
     Attributes
     ----------
@@ -309,8 +317,14 @@ class BlockLinearProblem:
     """
 
     def __init__(self, a_blocks, bcs: Sequence, spaces: Sequence, solver=None,
-                 names: Sequence[str] | None = None):
+                 names: Sequence[str] | None = None, *, block_size: int = 1,
+                 recycle: bool = False):
         self.a_blocks = a_blocks
+        self.block_size = int(block_size)
+        self.recycler = None
+        if recycle:
+            from kinetics.solvers.recycling import SubspaceRecycler
+            self.recycler = SubspaceRecycler()
         self.bcs = list(bcs)
         self.spaces = list(spaces)
         if len(self.spaces) != len(a_blocks):
@@ -329,7 +343,12 @@ class BlockLinearProblem:
         ``keep_preconditioner`` the factorization (preconditioner) of the previous operator
         is kept as the preconditioner of GMRES for the new one
         (:meth:`kinetics.solvers.linear.LinearSolver.set_operator`)."""
+        first = self.A is None
         self.A = assemble_block_operator(self.a_blocks, self.bcs, self.A)
+        if first and self.block_size > 1:
+            self.A.setBlockSize(self.block_size)
+        if self.recycler is not None and not first:
+            self.recycler.refresh(self.A)
         if self.solver is None:
             self.solver = self._solver_factory()
         self.solver.set_operator(self.A, keep_preconditioner=keep_preconditioner)
@@ -348,7 +367,10 @@ class BlockLinearProblem:
         b = assemble_block_rhs(L_blocks, self.a_blocks, self.bcs, self.spaces)
         x = b.duplicate()                       # ghosted, as LinearSolver's checks want
         try:
-            self.solver.solve(b, x)
+            guess = self.recycler is not None and self.recycler.initial_guess(b, x)
+            self.solver.solve(b, x, nonzero_guess=guess)
+            if self.recycler is not None:
+                self.recycler.add(self.A, x)
             return split_block_vector(x, self.spaces, self.names)
         finally:
             b.destroy()
