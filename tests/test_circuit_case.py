@@ -40,6 +40,24 @@ def test_example_case_gives_takahashi_maekawa(tmp_path):
     assert js[1] / I == pytest.approx(0.6, rel=0.1)
 
 
+def test_iterative_preset_and_spin_memory_loss_in_the_example_case(tmp_path):
+    """[solver] preset = "iterative" gives the direct solver's R_NL (P and AP) to 1e-7;
+    spin_memory_loss reaches the junctions (results.json echoes it)."""
+    text = TEXT.replace("hanle_fields = [-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0]\n", "")
+    res = {}
+    for preset in ("direct", "iterative"):
+        case = parse_case(text.replace("[circuit]\n", f"[solver]\npreset = \"{preset}\"\n\n"
+                                       f"[circuit]\nspin_memory_loss = 0.2\n"),
+                          str(CASE), CASE.parent)
+        res[preset] = run_case(case, tmp_path / preset, MPI.COMM_SELF,
+                               Progress(MPI.COMM_SELF, False))
+        assert res[preset]["solver"] == preset
+        assert res[preset]["interface"]["spin_memory_loss"] == 0.2
+    for state in ("P", "AP"):
+        r = [res[p]["states"][state]["resistance_Ohm"]["R_NL"] for p in ("direct", "iterative")]
+        assert r[1] == pytest.approx(r[0], rel=1e-7)
+
+
 def _errors(text: str) -> str:
     with pytest.raises(CaseError) as info:
         parse_case(text, str(CASE), CASE.parent)
@@ -65,7 +83,9 @@ def _errors(text: str) -> str:
     ("[boundaries.contact_left]\ntype = \"contact\"",
      "[boundaries.contact_right]\ntype = \"probe\"\n\n[boundaries.contact_left]\n"
      "type = \"contact\"", "supports boundaries of type contact, insulator"),
-    ("[circuit]\n", "[solver]\npreset = \"iterative\"\n\n[circuit]\n", "direct solver"),
+    ("[circuit]\n", "[solver]\npreset = \"gmres\"\n\n[circuit]\n", "preset"),
+    ("polarization = 0.6\n", "polarization = 0.6\nspin_memory_loss = -0.1\n",
+     "spin_memory_loss"),
     ("hanle_axis = [0.0, 0.0, 1.0]", "hanle_axis = [0.0, 0.0, 2.0]", "hanle_axis"),
 ])
 def test_bad_circuit_input_is_a_clear_error_before_meshing(old, new, expected):

@@ -52,6 +52,9 @@ SCHEMA = {
                                                         "(default 0, or the library set's)"),
     "G_i": Number(unit=_G, lo=-1e17, hi=1e17, description="spin-mixing conductance, "
                                                           "imaginary part"),
+    "spin_memory_loss": Number(lo=0.0, hi=50.0, description="Bass & Pratt's spin memory "
+                                                             "loss δ of the junctions "
+                                                             "(default 0)"),
     "flip": Array(String(ref="region"), min_len=1, max_len=100, unique=True,
                   description="ferromagnetic regions whose m is reversed for a second state: "
                               "results for `P` (as given) and `AP`"),
@@ -80,14 +83,17 @@ def junction_interface(spec: dict):
     """
     from kinetics.fn_materials import FNInterface, fn_interface
     mixing = {k: spec[k] for k in ("G_r", "G_i") if k in spec}
+    loss = {"spin_memory_loss": spec["spin_memory_loss"]} if "spin_memory_loss" in spec else {}
     if "interface" in spec:
-        return fn_interface(spec["interface"], **mixing)
+        return fn_interface(spec["interface"], **mixing, **loss)
     if "r_b" in spec:
-        return FNInterface.from_valet_fert("junction", spec["r_b"], spec["gamma"], **mixing)
-    if "resistance_area" in spec:
-        return FNInterface.tunnel("junction", spec["resistance_area"], spec["polarization"],
-                                  **mixing)
-    return FNInterface("junction", spec["G_up"], spec["G_down"], **mixing)
+        itf = FNInterface.from_valet_fert("junction", spec["r_b"], spec["gamma"], **mixing)
+    elif "resistance_area" in spec:
+        itf = FNInterface.tunnel("junction", spec["resistance_area"], spec["polarization"],
+                                 **mixing)
+    else:
+        itf = FNInterface("junction", spec["G_up"], spec["G_down"], **mixing)
+    return itf.with_(**loss) if loss else itf
 
 
 def _validate(case, spec: dict) -> None:
@@ -115,14 +121,6 @@ def _validate(case, spec: dict) -> None:
                 case.report(("circuit", "interface"), str(exc).strip('"'))
             except (ValueError, TypeError) as exc:
                 case.report(("circuit",), str(exc))
-    solver = case.data.get("solver")
-    if isinstance(solver, dict):
-        if solver.get("preset", "direct") not in ("auto", "direct"):
-            case.report(("solver", "preset"), "the [circuit] model solves with the direct "
-                                              "solver (MUMPS): preset must be direct or auto")
-        if solver.get("petsc_options"):
-            case.report(("solver", "petsc_options"), "the [circuit] model takes no PETSc "
-                                                     "options")
     table = case.data.get("boundaries")
     table = table if isinstance(table, dict) else {}
     for name, b in table.items():
@@ -194,15 +192,18 @@ def run(case, device, context) -> dict:
         itf = junction_interface(spec)
         problem = CircuitProblem(device, materials, boundaries,
                                  [FNJunction(n, itf) for n in spec["junctions"]],
-                                 degree=options["degree"], magnetic_field=field)
+                                 degree=options["degree"], magnetic_field=field,
+                                 solver=case.get("solver", default={}).get("preset", "direct"),
+                                 petsc_options=options["petsc_options"])
     except (KeyError, ValueError, TypeError) as exc:
         raise case.error(("circuit",), str(exc).strip('"')) from None
     unknowns = problem.num_dofs
     context.progress.step(f"solving: {unknowns} unknowns in {len(problem.fields.names)} "
-                          f"domains, direct solver")
+                          f"domains, {problem.solver_preset} solver")
     sol = context.solution = problem.solve()
-    results = {"unknowns": unknowns, "solver": "direct", "units": dict(UNITS),
-               "interface": {k: getattr(itf, k) for k in ("G_up", "G_down", "G_r", "G_i")},
+    results = {"unknowns": unknowns, "solver": problem.solver_preset, "units": dict(UNITS),
+               "interface": {k: getattr(itf, k) for k in ("G_up", "G_down", "G_r", "G_i",
+                                                          "spin_memory_loss")},
                "base": _measure(case, sol)}
     if spec.get("flip"):
         m0 = {r: problem.coef[r].m.value.copy() for r in spec["flip"]}

@@ -80,14 +80,19 @@ def contact_current(sol: CircuitSolution, name: str) -> float:
     return p.device.comm.allreduce(total, op=MPI.SUM) * p.scaling.residual
 
 
-def interface_current(sol: CircuitSolution, name: str) -> tuple[float, np.ndarray]:
+def interface_current(sol: CircuitSolution, name: str,
+                      side: str = "N") -> tuple[float, np.ndarray]:
     """(charge current, spin current (3,)) through junction ``name`` from F into N (A; A/m
-    in 2D, A/m² in 1D): ∫ (n·j_c, n·J) dS of :mod:`kinetics.physics.fn_interface`.
+    in 2D, A/m² in 1D): ∫ (n·j_c, n·J) dS of :mod:`kinetics.physics.fn_interface`, the spin
+    current at its N end (``side="N"``, the one injected into the normal metal) or at its F
+    end (``"F"``); the two differ by the spin memory loss only.
 
     Raises
     ------
     KeyError
         For a name that is not a junction of the problem.
+    ValueError
+        For a side other than "F", "N".
     """
     from dolfinx import fem
     from mpi4py import MPI
@@ -95,10 +100,10 @@ def interface_current(sol: CircuitSolution, name: str) -> tuple[float, np.ndarra
     if name not in p.junction_sides:
         raise KeyError(f"unknown junction '{name}'; junctions: {', '.join(p.junction_sides)}")
     rf = p.fields
-    side = p.junction_sides[name][2]
+    f_side = p.junction_sides[name][2]
     plus, minus = rf.sides(name)
-    fd, nd = (plus, minus) if side == "+" else (minus, plus)
-    sf, sn = side, ("-" if side == "+" else "+")
+    fd, nd = (plus, minus) if f_side == "+" else (minus, plus)
+    sf, sn = f_side, ("-" if f_side == "+" else "+")
     VF, muF = p._split(sol.u[fd])
     VN, muN = p._split(sol.u[nd])
     c = p.junction_coefficients(name)
@@ -109,7 +114,7 @@ def interface_current(sol: CircuitSolution, name: str) -> tuple[float, np.ndarra
     def total(expr):
         return comm.allreduce(fem.assemble_scalar(rf.form(expr * dS)), op=MPI.SUM)
 
-    J = fn.spin_current(dV, dmu, c)
+    J = fn.spin_current_at(dV, dmu, muF(sf) if side == "F" else muN(sn), c, side)
     scale = p.scaling.residual
     return (total(fn.charge_current(dV, dmu, c)) * scale,
             np.array([total(J[a]) for a in range(3)]) * scale)

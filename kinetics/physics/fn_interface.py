@@ -41,6 +41,23 @@ transverse accumulation on the F side (μ_F⊥ = 0, the circuit-theory limit, re
 λ_J, λ_φ → 0) it is the HM|FI condition exactly (tests/test_fn_interface.py).  With
 G↑ = G↓ = G_r = G, G_i = 0 the interface is spin-isotropic: the 4×4 matrix is diag(2G, G, G, G).
 
+*Spin memory loss* (Bass & Pratt, J. Phys.: Condens. Matter 19, 183201 (2007) Sec. 6.5:
+the interface as a thin layer of resistance-area r_b* = 1/(2G_s), G_s = 2G↑G↓/(G↑ + G↓),
+with spin flip over δ of its spin diffusion lengths).  Solving the two-current equations of
+such a layer (μ'' = μ/l², J = γ j_c − G_s t μ', Valet & Fert 1993 Eqs. with β → γ) from its
+F end to its N end gives the charge row above unchanged and the longitudinal spin currents
+at its two ends
+
+    J_F = γ j_c + G_s (δ coth δ μ_F − δ csch δ μ_N),
+    J_N = γ j_c + G_s (δ csch δ μ_F − δ coth δ μ_N)        (μ = m·μ, along m),
+
+which for δ → 0 are the J_∥ above.  Written as the jump current J' (the J_∥ above with its
+Δμ conductance reduced by G_loss = G_s(1 − δ/sinh δ)) plus a sink on each side,
+J_F = J' + G_sink μ_F, J_N = J' − G_sink μ_N, G_sink = G_s δ tanh(δ/2): the interface
+absorbs G_sink(μ_F + μ_N) of longitudinal spin current.  The transverse (mixing) part is
+left as given: Bass & Pratt's δ comes from collinear CPP-MR, and G_r, G_i are already
+effective values of the interface.
+
 The 4×4 conductance matrix on (ΔV, Δμ_x, Δμ_y, Δμ_z) (:func:`conductance_matrix`):
 
     𝐆 = [[G↑ + G↓,       ½(G↑ − G↓) mᵀ                                ],
@@ -66,7 +83,8 @@ from typing import Any
 import numpy as np
 import ufl
 
-__all__ = ["FNCoefficients", "charge_current", "spin_current", "conductance_matrix",
+__all__ = ["FNCoefficients", "charge_current", "spin_current", "spin_current_at",
+           "conductance_matrix",
            "conductance_matrix_numpy", "interface_blocks"]
 
 
@@ -83,6 +101,9 @@ class FNCoefficients:
     m:
         Unit magnetization of the F side, a ``dolfinx.fem.Constant`` of shape (3,) (the bulk
         coefficient of the F region, so that switching it switches both).
+    G_loss, G_sink:
+        The spin-memory-loss conductances (module docstring), scaled alike, or None when
+        the interface has no spin memory loss.
     """
 
     G_up: Any
@@ -90,6 +111,8 @@ class FNCoefficients:
     G_r: Any
     G_i: Any
     m: Any
+    G_loss: Any = None
+    G_sink: Any = None
 
 
 def charge_current(dV, dmu, c: FNCoefficients):
@@ -100,20 +123,44 @@ def charge_current(dV, dmu, c: FNCoefficients):
 
 
 def spin_current(dV, dmu, c: FNCoefficients):
-    """n·J, shape (3,), F → N (module docstring):
+    """n·J', shape (3,), F → N (module docstring):
 
-        [(G↑ − G↓)ΔV + ½(G↑ + G↓) m·Δμ] m + G_r(Δμ − (m·Δμ)m) − G_i m×Δμ
+        [(G↑ − G↓)ΔV + (½(G↑ + G↓) − G_loss) m·Δμ] m + G_r(Δμ − (m·Δμ)m) − G_i m×Δμ
 
     (Brataas, Nazarov & Bauer 2000, 2001; transverse signs of
-    :class:`kinetics.physics.boundaries.MagneticInterface`)."""
+    :class:`kinetics.physics.boundaries.MagneticInterface`; G_loss of the spin memory loss,
+    Bass & Pratt 2007).  Without spin memory loss the spin current through the interface;
+    with it the current at the F end is J' + G_sink (m·μ_F) m and at the N end
+    J' − G_sink (m·μ_N) m (:func:`spin_current_at`)."""
     m = c.m
     m_dmu = ufl.dot(m, dmu)
-    return ((c.G_up - c.G_down) * dV + 0.5 * (c.G_up + c.G_down) * m_dmu) * m \
+    G_par = 0.5 * (c.G_up + c.G_down) if c.G_loss is None else \
+        0.5 * (c.G_up + c.G_down) - c.G_loss
+    return ((c.G_up - c.G_down) * dV + G_par * m_dmu) * m \
         + c.G_r * (dmu - m_dmu * m) - c.G_i * ufl.cross(m, dmu)
 
 
+def spin_current_at(dV, dmu, mu_side, c: FNCoefficients, side: str):
+    """n·J, shape (3,), F → N, at the F end (``side`` "F", ``mu_side`` = μ_F) or the N end
+    (``side`` "N", ``mu_side`` = μ_N) of the interface: J' ± G_sink (m·μ) m (module
+    docstring; equal to :func:`spin_current` without spin memory loss).
+
+    Raises
+    ------
+    ValueError
+        For a side other than "F", "N"."""
+    if side not in ("F", "N"):
+        raise ValueError(f"side must be 'F' or 'N', got {side!r}")
+    J = spin_current(dV, dmu, c)
+    if c.G_sink is None:
+        return J
+    sign = 1.0 if side == "F" else -1.0
+    return J + sign * c.G_sink * ufl.dot(c.m, mu_side) * c.m
+
+
 def conductance_matrix(c: FNCoefficients):
-    """𝐆 (4×4 UFL matrix) with (n·j_c, n·J) = 𝐆 (ΔV, Δμ) (module docstring)."""
+    """𝐆 (4×4 UFL matrix) with (n·j_c, n·J') = 𝐆 (ΔV, Δμ) (module docstring; the sink of
+    the spin memory loss is not a jump term and not in it)."""
     e = [ufl.as_vector([1.0 if i == k else 0.0 for i in range(3)]) for k in range(3)]
     zero = ufl.as_vector([0.0, 0.0, 0.0])
     cols = [(1.0, zero)] + [(0.0, ek) for ek in e]
@@ -125,7 +172,8 @@ def conductance_matrix(c: FNCoefficients):
 
 def conductance_matrix_numpy(G_up: float, G_down: float, G_r: float, G_i: float,
                              m) -> np.ndarray:
-    """𝐆 as a numpy (4, 4) array (SI, Ω⁻¹m⁻²) for a uniform unit m (module docstring)."""
+    """𝐆 as a numpy (4, 4) array (SI, Ω⁻¹m⁻²) for a uniform unit m (module docstring;
+    without spin memory loss)."""
     m = np.asarray(m, dtype=float)
     cross = np.array([[0, -m[2], m[1]], [m[2], 0, -m[0]], [-m[1], m[0], 0]])
     G = np.zeros((4, 4))
@@ -138,7 +186,9 @@ def conductance_matrix_numpy(G_up: float, G_down: float, G_r: float, G_i: float,
 
 
 def interface_blocks(F, N, test_F, test_N, c: FNCoefficients, dS, f_side: str = "+"):
-    """The interface term ∫ j_c (v_F − v_N) + J·(w_F − w_N) dS as a 2×2 block list.
+    """The interface term ∫ j_c (v_F − v_N) + J_F·w_F − J_N·w_N dS as a 2×2 block list
+    (J_F = J_N = J' without spin memory loss; with it the sinks G_sink (m·μ)(m·w) of each
+    side are in the diagonal blocks).
 
     Parameters
     ----------
@@ -177,5 +227,12 @@ def interface_blocks(F, N, test_F, test_N, c: FNCoefficients, dS, f_side: str = 
         J = spin_current(V(s_trial), mu(s_trial), c)
         return sign * (jc * v(s_test) + ufl.inner(J, w(s_test))) * dS
 
-    return [[term(F, f_side, test_F, f_side, 1.0), term(N, n_side, test_F, f_side, -1.0)],
-            [term(F, f_side, test_N, n_side, -1.0), term(N, n_side, test_N, n_side, 1.0)]]
+    def sink(trial, test, s):
+        return c.G_sink * ufl.dot(c.m, trial[1](s)) * ufl.dot(c.m, test[1](s)) * dS
+
+    blocks = [[term(F, f_side, test_F, f_side, 1.0), term(N, n_side, test_F, f_side, -1.0)],
+              [term(F, f_side, test_N, n_side, -1.0), term(N, n_side, test_N, n_side, 1.0)]]
+    if c.G_sink is not None:
+        blocks[0][0] = blocks[0][0] + sink(F, test_F, f_side)
+        blocks[1][1] = blocks[1][1] + sink(N, test_N, n_side)
+    return blocks
