@@ -273,9 +273,10 @@ LIBRARY: dict[str, "Material | Ferromagnet"] = {m.name: m for m in (
                     "Kimura & Otani, PRL 99, 196604 (2007) (value as recalled, not checked "
                     "here); sigma of thin Ag films (estimate)"),
     Material("Al", sigma=1.7e7, lambda_sf=350e-9,
-             source="lambda_sf = 350 nm at room temperature from Jedema et al., Nature 416, "
-                    "713 (2002) (value as recalled, not checked here); sigma of thin Al films "
-                    "(estimate)"),
+             source="lambda_sf = 350 +- 50 nm at room temperature (400 nm at low T): "
+                    "Costache, Zaffalon & van Wees, arXiv cond-mat/0606802 (2006) (checked); "
+                    "Jedema et al., APL (2002), doi:10.1063/1.1532753, report 500 nm; sigma "
+                    "of thin Al films (estimate)"),
 )}
 
 _TRANSVERSE = ("lambda_J = 1 nm and lambda_phi = 2 nm: order-of-magnitude estimate on the "
@@ -291,16 +292,19 @@ LIBRARY.update({m.name: m for m in (
                        f"resistivity is sample dependent, as recalled); {_TRANSVERSE}"),
     Ferromagnet("Py", sigma=1.0 / 123e-9, beta=0.76, lambda_sf=5.5e-9, lambda_J=1e-9,
                 lambda_phi=2e-9,
-                source=f"Ni80Fe20, {_BP}: beta = 0.76, l_sf = 5.5 nm, rho = 123 nOhm m (as "
-                       f"recalled); {_TRANSVERSE}"),
+                source=f"Ni80Fe20: l_sf = 5.5 +- 1 nm at 4.2 K, Pratt et al., IEEE Trans. "
+                       f"Magn. 33, 3505 (1997) (checked); beta = 0.76 and rho = 123 nOhm m as "
+                       f"recalled from {_BP} (not checked; the Cu/Py multilayer analysis of "
+                       f"PRB 1998, S0163-1829(98)01442-8, gives beta = 0.65 +- 0.1 and "
+                       f"gamma(Py/Cu) = 0.76 +- 0.1 with the same l_sf); {_TRANSVERSE}"),
     Ferromagnet("Fe", sigma=1.0 / 100e-9, beta=0.6, lambda_sf=8.5e-9, lambda_J=1e-9,
                 lambda_phi=2e-9,
                 source=f"{_BP}: l_sf = 8.5 nm; beta = 0.6 and rho = 100 nOhm m are uncertain "
                        f"estimates (not checked here); {_TRANSVERSE}"),
     Ferromagnet("Ni", sigma=1.0 / 33e-9, beta=0.14, lambda_sf=21e-9, lambda_J=1e-9,
                 lambda_phi=2e-9,
-                source="Moreau et al., APL 90, 012101 (2007): l_sf = 21 nm at 4.2 K in "
-                       "sputtered Ni; beta = 0.14 and rho = 33 nOhm m as recalled from "
+                source="Moreau et al., APL 90, 012101 (2007): l_sf = 21 +- 2 nm at 4.2 K in "
+                       "sputtered Ni (checked); beta = 0.14 and rho = 33 nOhm m as recalled from "
                        f"{_BP} (uncertain); {_TRANSVERSE}"),
     Ferromagnet("CoFeB", sigma=1.0 / 1.5e-6, beta=0.66, lambda_sf=1.0e-9, lambda_J=1e-9,
                 lambda_phi=2e-9,
