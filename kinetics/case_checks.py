@@ -149,6 +149,20 @@ MEASURES: dict[str, dict[str, Spec]] = {
         "region": String(ref="region", description="region whose spin current is integrated"),
         "name": String(description="result name (default: the surface)"),
     },
+    "layer_torque": {
+        "region": String(required=True, ref="region", description="a ferromagnetic region "
+                                                                   "(e.g. a pillar's free "
+                                                                   "layer)"),
+        "polarization": Vector(required=True, norm="nonzero",
+                               description="reference direction p (e.g. the fixed layer's "
+                                           "m): damping-like along m×(p×m), field-like along "
+                                           "p×m"),
+        "area": Number(unit="m^2", lo=1e-30, hi=1.0, description="the layer's area (m in a "
+                                                                 "2D section); or area_facet"),
+        "area_facet": String(ref="facet", description="a facet whose area is the layer's "
+                                                      "(e.g. spacer|free)"),
+        "name": String(description="result name (default: the region)"),
+    },
     "profile": {
         "name": String(default="profile", description="result name"),
         "start": Vector(required=True, unit="m", max_norm=1.0, description="first point"),
@@ -299,7 +313,8 @@ def check_measures(case) -> None:
             if ok is None or ok != set(entry) or case.has_errors(*key):
                 continue
             name = entry.get("name", {"torque": entry.get("interface"),
-                                      "spin_current": entry.get("surface")}.get(kind, "profile"))
+                                      "spin_current": entry.get("surface"),
+                                      "layer_torque": entry.get("region")}.get(kind, "profile"))
             if name in names:
                 case.report(key + ("name",), f"result name '{name}' is used by entry "
                                              f"{names[name] + 1} too; give each a distinct name")
@@ -310,6 +325,8 @@ def check_measures(case) -> None:
                 if np.linalg.norm(np.cross(entry["current_density"], entry["normal"])) == 0:
                     case.report(key + ("normal",), "current_density and normal are parallel: "
                                                    "the spin polarization j × n vanishes")
+            elif kind == "layer_torque":
+                _check_layer_torque(case, key, entry)
             elif kind == "profile" and entry["start"] == entry["end"]:
                 case.report(key + ("end",), f"must differ from start, got {entry['end']}")
 
@@ -325,6 +342,20 @@ def has_drive(case) -> bool:
         s.get("type") == "current" and s.get("current", 0.0) != 0 for s in specs) or any(
         s.get("type") == "magnetic" and isinstance(s.get("pumping"), list) and any(s["pumping"])
         for s in specs)
+
+
+def _check_layer_torque(case, key: tuple, entry: dict) -> None:
+    """A ferromagnetic region, at most one of area/area_facet (whether the mesh needs one is
+    checked with the layout, :func:`kinetics.case_layout.check_layer_torque_area`)."""
+    from kinetics.materials import Ferromagnet
+    if "area" in entry and "area_facet" in entry:
+        case.report(key + ("area_facet",), "give the layer's area one way: area or "
+                                           "area_facet, not both")
+    mat = case.parsed_materials.get(entry["region"])
+    if mat is not None and not isinstance(mat, Ferromagnet):
+        case.report(key + ("region",), f"'{entry['region']}' is not ferromagnetic: the torque "
+                                       f"is exerted on a ferromagnetic layer (a material "
+                                       f"with beta and lambda_sf)")
 
 
 def _check_resistance(case, key: tuple, entry: dict) -> None:

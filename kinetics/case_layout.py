@@ -384,6 +384,26 @@ def check_layout(case) -> None:
     if case.layout is not None:
         check_names(case, case.layout.regions, case.layout.boundaries)
         check_memory(case, case.layout)
+        check_layer_torque_area(case, case.layout.dim)
+        output = case.data.get("output")
+        if case.layout.dim == 1 and isinstance(output, dict) and output.get("pictures"):
+            case.report(("output", "pictures"), "pictures need a 2D or 3D device; a 1D stack "
+                                                "writes fields.bp and results.json (plot a "
+                                                "[[measure.profile]] instead)")
+
+
+def check_layer_torque_area(case, dim: int) -> None:
+    """``[[measure.layer_torque]]`` on a 2D or 3D mesh needs the layer's ``area`` or
+    ``area_facet`` (a 1D stack is per unit area)."""
+    measure = case.data.get("measure")
+    entries = measure.get("layer_torque") if isinstance(measure, dict) else None
+    if dim == 1 or not isinstance(entries, list):
+        return
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and "area" not in entry and "area_facet" not in entry:
+            case.report(("measure", "layer_torque", i),
+                        f"a {dim}D mesh needs the layer's area (area in m^2, m in 2D, or "
+                        f"area_facet: a facet whose area it is)")
 
 
 def physical_memory() -> float:

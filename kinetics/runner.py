@@ -8,6 +8,7 @@ Layout::
     DIR/results.json        case, mesh statistics, the model's results with units
     DIR/fields.bp           V, μ_s, j_c, j_s of the base state (VTX: open in ParaView)
     DIR/fields.vtu          the same at the vertices for PyVista and `kinetics plot DIR`
+                            (2D and 3D devices)
     DIR/*.png               pictures (output.pictures = true; kinetics.plot.pictures_from_folder)
     DIR/.kinetics-result    marker: the kinetics version and the entries this run wrote
 
@@ -158,7 +159,9 @@ def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) 
     from kinetics.models.circuit_results import CircuitSolution
     if output.get("fields", True) and not isinstance(sol, CircuitSolution):   # (.vtu only)
         io.write_fields(sol, tmp / "fields.bp")
-    if output.get("fields", True) or output.get("pictures", False):
+    one_d = not isinstance(sol, CircuitSolution) and sol.device.dim == 1
+    if (output.get("fields", True) or output.get("pictures", False)) and not one_d:
+        # (a 1D stack has fields.bp only: PyVista grids are 2D and 3D)
         from kinetics.output import grid as export
         export.save_vtu(sol, tmp / "fields.vtu")
     io.write_json(tmp / "results.json", results, comm)

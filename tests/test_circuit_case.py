@@ -87,6 +87,9 @@ def _errors(text: str) -> str:
     ("polarization = 0.6\n", "polarization = 0.6\nspin_memory_loss = -0.1\n",
      "spin_memory_loss"),
     ("hanle_axis = [0.0, 0.0, 1.0]", "hanle_axis = [0.0, 0.0, 2.0]", "hanle_axis"),
+    ("[[measure.resistance]]\nname = \"R_NL\"",
+     "[[measure.profile]]\nstart = [0.0, 0.0, 0.0]\nend = [1e-7, 0.0, 0.0]\n\n"
+     "[[measure.resistance]]\nname = \"R_NL\"", "measures resistances only"),
 ])
 def test_bad_circuit_input_is_a_clear_error_before_meshing(old, new, expected):
     assert old in TEXT

@@ -458,12 +458,11 @@ class CircuitProblem(Problem):
         from kinetics.solvers.system import BlockLinearProblem
         rf = self.fields
         if self._linear is None:
-            krylov = self.solver_preset != "direct"
             self._linear = BlockLinearProblem(
                 self.a_form, self.bcs, [rf.space(d) for d in rf.names],
                 solver=self._make_solver(self.solver_preset),
                 names=[f"u_{d}" for d in rf.names], block_size=4,
-                recycle=krylov and self.reuse == "auto")
+                recycle=self.reuse == "auto")
         try:
             u = self._linear.solve(self.L_form)
         except SolverError as exc:

@@ -121,6 +121,13 @@ def _validate(case, spec: dict) -> None:
                 case.report(("circuit", "interface"), str(exc).strip('"'))
             except (ValueError, TypeError) as exc:
                 case.report(("circuit",), str(exc))
+    measure = case.data.get("measure")
+    for kind in (measure if isinstance(measure, dict) else {}):
+        if kind != "resistance":
+            case.report(("measure", kind), "the [circuit] model measures resistances only "
+                                           "(the junctions' spin currents are in "
+                                           "results.json); remove [circuit] for the "
+                                           "continuous model's other measures")
     table = case.data.get("boundaries")
     table = table if isinstance(table, dict) else {}
     for name, b in table.items():

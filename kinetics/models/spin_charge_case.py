@@ -88,7 +88,8 @@ def measure(case, sol) -> dict:
     """Observables of a solution: every contact's current (A) and potential (V), every probe's
     potential, every magnetic interface's absorbed spin current (A), torque density (J/m²) and
     area (m²), and the ``[[measure.*]]`` entries of the case (resistances in Ω, torques,
-    spin currents in A, profiles of μ_s in V along lines in m).
+    spin currents in A, torques per area on ferromagnetic layers in J/m² split into
+    damping-like and field-like parts, profiles of μ_s in V along lines in m).
 
     Raises
     ------
@@ -113,7 +114,8 @@ def measure(case, sol) -> dict:
                                             "area_m2": a["area"]}
     spec_of = case.get("measure", default={})
     for kind, run in (("resistance", _resistance), ("torque", _torque),
-                      ("spin_current", _spin_current), ("profile", _profile)):
+                      ("spin_current", _spin_current), ("layer_torque", _layer_torque),
+                      ("profile", _profile)):
         for i, spec in enumerate(spec_of.get(kind, [])):
             try:
                 group, name, value = run(ob, sol, spec)
@@ -131,6 +133,16 @@ def _resistance(ob, sol, spec):
 def _torque(ob, sol, spec):
     t = ob.interface_torque(sol, spec["interface"], spec["current_density"], spec["normal"])
     return "torque", spec.get("name", spec["interface"]), t
+
+
+def _layer_torque(ob, sol, spec):
+    from kinetics import observables_ferromagnet as obf
+    t = obf.layer_torque(sol, spec["region"], spec["polarization"],
+                         area=spec.get("area", spec.get("area_facet")))
+    return "layer_torque", spec.get("name", spec["region"]), {
+        "torque_density_J_per_m2": t["torque_density"], "tau_DL_J_per_m2": t["tau_DL"],
+        "tau_FL_J_per_m2": t["tau_FL"], "absorbed_spin_current_A": t["absorbed"],
+        "area_m2": t["area"], "angle_rad": t["angle"]}
 
 
 def _spin_current(ob, sol, spec):
