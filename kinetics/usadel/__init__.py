@@ -1,5 +1,5 @@
 """The superconducting state: the stationary retarded Usadel equation in the Riccati
-parametrization (stage 1 of issue 13), one energy at a time on dolfinx meshes (1D/2D/3D).
+parametrization (stages 1-2 of issue 13), one energy at a time on dolfinx meshes (1D/2D/3D).
 
 Modules
 -------
@@ -18,6 +18,8 @@ Modules
     (:class:`kinetics.solvers.nonlinear.NonlinearSolver`) with continuation in energy.
 :mod:`~kinetics.usadel.observables`
     local and spin-resolved DOS, singlet/triplet amplitudes, minigap.
+:mod:`~kinetics.usadel.matsubara`
+    Matsubara sums: the self-consistent pair potential, T_c, the supercurrent.
 
 Units: energies in a unit E₀ of the caller's choice, lengths in mesh units, D̂ = ħD/(E₀L²)
 (:mod:`kinetics.usadel.problem`).

@@ -38,11 +38,16 @@ class UsadelRegion:
     tau_sf, tau_so:
         Spin-flip and spin–orbit scattering times (inverse energy units), > 0; ``inf``
         (default) switches the term off.
+    tc0:
+        Critical temperature k_B T_c0 ≥ 0 of the clean bulk material (energy units): the
+        pairing interaction of the self-consistent gap equation
+        (:mod:`kinetics.usadel.matsubara`); 0 (default): no pairing (a normal metal, or a Δ
+        that is prescribed).
 
     Raises
     ------
     ValueError
-        For Δ < 0 or non-finite, non-finite phase or h, D ≤ 0, τ ≤ 0 or NaN.
+        For Δ < 0 or non-finite, non-finite phase or h, D ≤ 0, τ ≤ 0 or NaN, T_c0 < 0.
     """
 
     delta: float | Callable = 0.0
@@ -51,6 +56,7 @@ class UsadelRegion:
     D: float = 1.0
     tau_sf: float = math.inf
     tau_so: float = math.inf
+    tc0: float = 0.0
 
     def __post_init__(self):
         own = "UsadelRegion"
@@ -63,6 +69,7 @@ class UsadelRegion:
                                           limit=_LIMIT)
         self.tau_so = validation.positive(own, "tau_so", self.tau_so, allow_inf=True,
                                           limit=_LIMIT)
+        self.tc0 = validation.nonnegative(own, "tc0", self.tc0, limit=_LIMIT)
 
 
 @dataclasses.dataclass

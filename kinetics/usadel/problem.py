@@ -72,6 +72,10 @@ class UsadelProblem:
     jit_options:
         For ``dolfinx.fem.form``; default :func:`kinetics.solvers.jit.jit_options`
         (:data:`COMPILE_FAST` compiles faster).
+    delta_field:
+        Hold Δ in discontinuous Lagrange elements of ``degree`` in every region (a field
+        that :mod:`kinetics.usadel.matsubara` updates self-consistently) even when every
+        region's Δ is a constant (then piecewise constant, cheaper).
 
     Attributes
     ----------
@@ -98,7 +102,7 @@ class UsadelProblem:
     def __init__(self, device, regions: Mapping, reservoirs: Mapping | None = None,
                  interfaces: Mapping | None = None, *, eta: float, degree: int = 1,
                  quadrature_degree: int | None = None, options: dict | None = None,
-                 jit_options: dict | None = None):
+                 jit_options: dict | None = None, delta_field: bool = False):
         import ufl
         from dolfinx import fem
 
@@ -125,6 +129,7 @@ class UsadelProblem:
             raise ValueError(f"regions without Usadel parameters: {', '.join(missing)}; "
                              f"give a UsadelRegion for each (delta=0 for a normal metal)")
         self.regions, self.reservoirs, self.interfaces = dict(regions), reservoirs, interfaces
+        self.delta_field = bool(delta_field)
         msh = self.mesh
         tdim = msh.topology.dim
         msh.topology.create_connectivity(tdim - 1, tdim)
@@ -224,8 +229,8 @@ class UsadelProblem:
         msh = self.mesh
         Q = fem.functionspace(msh, ("DG", 0, (6,)))
         self._coef = fem.Function(Q, name="coefficients")
-        callable_delta = any(callable(r.delta) for r in self.regions.values())
-        QD = fem.functionspace(msh, ("DG", self.degree if callable_delta else 0, (2,)))
+        field = self.delta_field or any(callable(r.delta) for r in self.regions.values())
+        QD = fem.functionspace(msh, ("DG", self.degree if field else 0, (2,)))
         self._delta = fem.Function(QD, name="delta")
         for name, reg in self.regions.items():
             cells = self.device.cell_tags.find(self.device.region_tag(name))
@@ -238,6 +243,14 @@ class UsadelProblem:
         self._delta.x.scatter_forward()
 
     # -- solving ---------------------------------------------------------------------
+    def set_broadening(self, eta: float) -> None:
+        """Set the Dynes broadening η > 0 (energy units) of the next solves, ε → ε + iη.
+        With ε = 0 and η = ω_n this gives the Matsubara function at ω_n
+        (:mod:`kinetics.usadel.matsubara`).  ValueError for η ≤ 0 or non-finite."""
+        self.eta = bulk.check_eta(eta, "UsadelProblem.set_broadening")
+        self._eta.value = self.eta
+        self.energy = None
+
     def _set_energy(self, eps: float):
         self._eps.value = eps
         for res, consts in self._bc_values:
