@@ -69,6 +69,13 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("texture_pumping.harmonics", {"delete"}), ("texture_pumping.samples", {"delete"}),
         ("texture_pumping.relaxation_time", {"delete"}),  # reservoirs remain
         ("texture_pumping.reservoirs", {"delete"}),       # relaxation_time remains
+        # Usadel S-N-S wire: defaults (degree, no eV unit), a normal region or reservoir
+        # (delta 0), no reservoirs (vacuum ends: a normal wire); without length_unit the
+        # mesh unit (and with it E0 = ħD/L²) changes, still a valid problem
+        ("geometry.length_unit", {"delete"}), ("usadel.degree", {"delete"}),
+        ("usadel.energy_unit_eV", {"delete"}), ("usadel.regions.*.delta", {"delete"}),
+        ("usadel.reservoirs", {"delete"}), ("usadel.reservoirs.*", {"delete"}),
+        ("usadel.reservoirs.*.delta", {"delete"}), ("usadel.reservoirs.*.phase", {"delete"}),
     ],
     "types": [],
     "numbers": [
@@ -84,6 +91,14 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("materials.*.theta_sh", {"negative", "tiny"}),  # a signed spin Hall angle
         ("circuit.polarization", {"negative", "zero", "tiny"}),  # signed; 0: unpolarized
         ("circuit.hanle_fields[*]", {"negative", "zero", "tiny"}),  # signed fields
+        # Usadel: the first energy may be any value below the second (still increasing); a
+        # tiny or zero Δ is a (nearly) normal region or reservoir; phases are signed; probe
+        # coordinates 0 or tiny stay inside the wire (on its axis or at its end)
+        ("usadel.energies[0]", {"negative", "zero", "tiny"}),
+        ("usadel.regions.*.delta", {"tiny"}),
+        ("usadel.reservoirs.*.delta", {"zero", "tiny"}),
+        ("usadel.reservoirs.*.phase", {"negative", "zero", "tiny"}),
+        ("usadel.probes[*][*]", {"zero", "tiny"}),
     ],
     "vectors": [
         ("geometry.size", {"non_unit"}), ("geometry.lengths", {"non_unit"}),  # 2x larger
@@ -93,6 +108,7 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("texture_pumping.wavevector", {"non_unit", "zero"}),
         ("geometry.fm_widths", {"non_unit"}),            # 2x wider electrodes, still apart
         ("geometry.refine.*", {"non_unit"}),             # 2x coarser refinement
+        ("usadel.probes[*]", {"zero", "non_unit"}),      # the wire's end; 2x farther, inside
     ],
     "counts": [("geometry.cells[*]", {"million"})],  # 2e6 cells: within the cell budget of
     # kinetics.geometry.layout.MAX_CELLS (5e7); a large but legitimate mesh

@@ -253,6 +253,10 @@ def test_example_case_runs(case, ranks, runs):
     if "texture_pumping" in results:          # the seed-002 model: no contacts
         assert np.isfinite(results["texture_pumping"]["period_average"]["rho_s_J_s"]).all()
         return
+    if "usadel" in results:                   # the superconducting model: DOS, no contacts
+        dos = np.array(results["usadel"]["dos"])
+        assert np.isfinite(dos).all() and dos.min() >= -1e-9
+        return
     contacts = results["base"]["contacts"]
     # charge conservation: relative to the largest contact current, with a 1 fA floor for
     # open-circuit cases (spin pumping) whose currents are zero to round-off

@@ -25,7 +25,8 @@ __all__ = ["CaseModel", "RunContext", "Registry", "REGISTRY", "MODULES", "regist
 
 #: glue modules that register the models of the case files (imported on first use)
 MODULES = ("kinetics.models.spin_charge_case", "kinetics.models.pumping_case",
-           "kinetics.models.texture_case", "kinetics.models.circuit_case")
+           "kinetics.models.texture_case", "kinetics.models.circuit_case",
+           "kinetics.models.usadel_case")
 
 
 @dataclasses.dataclass(frozen=True)

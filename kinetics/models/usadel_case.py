@@ -1,0 +1,460 @@
+"""Case-file glue of the superconducting state (``[usadel]``,
+:class:`kinetics.usadel.problem.UsadelProblem`): the density of states of a proximity
+structure (S–N–S junctions, S|N bilayers, Zeeman-split superconductors) on an energy grid.
+
+Units (those of :mod:`kinetics.usadel.problem`): energies (``energies``, ``broadening``,
+``delta``, ``h``) in a unit E₀ of the user's choice (``energy_unit_eV`` only labels the
+results), lengths in mesh units L = ``[geometry] length_unit`` metres, the times ``tau_sf``,
+``tau_so`` in ħ/E₀ and the diffusion coefficient D̂ = ħD/(E₀L²) (dimensionless); probes in
+metres.  A model of its own: it needs only ``[geometry]``; ``[materials]``, ``[boundaries]``,
+``[solver]`` and ``[[measure.*]]`` are errors (the section holds every parameter).  Every
+value and name is checked before meshing (names against the geometry's layout when a builder
+gives one, probes against the box of a ``layered_box``); a geometry file's names and the
+other builders' probes are checked right after meshing, before the first solve.  The
+kernels are compiled with the default options of :mod:`kinetics.solvers.jit` (cached on
+disk, so only a case's first run pays for them).  dolfinx is imported inside the run
+function only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kinetics.case_schema import (MAX_COUNT, Array, Bool, Integer, Number, String, Table,
+                                  Vector, check_section, doc_table, hint_after)
+from kinetics.models.registry import CaseModel, register
+
+__all__ = ["USADEL", "SCHEMA", "REGION", "RESERVOIR", "TUNNEL", "SUPERCURRENT", "build",
+           "usadel", "equilibrium", "run", "doc_tables"]
+
+_LIMIT = 1e8     # bound of |Δ|, |h|, D̂, τ in E₀ units (kinetics.usadel.parameters)
+_PHASE = Number(unit="rad", lo=-1e3, hi=1e3, default=0.0,
+                description="phase φ of Δ = |Δ|e^{iφ}")
+
+#: keys of one ``[usadel.regions.NAME]`` table (kinetics.usadel.parameters.UsadelRegion)
+REGION = {
+    "delta": Number(unit="E0", lo=0.0, hi=_LIMIT, default=0.0,
+                    description="|Δ| (0: a normal metal); not self-consistent"),
+    "phase": _PHASE,
+    "h": Vector(unit="E0", max_norm=_LIMIT, default=[0.0, 0.0, 0.0],
+                description="exchange field (Zeeman splitting)"),
+    "D": Number(lo=1e-8, hi=_LIMIT, default=1.0, description="D̂ = ħD/(E₀L²)"),
+    "tau_sf": Number(unit="hbar/E0", lo=1e-8, hi=_LIMIT, allow_inf=True, default=math.inf,
+                     description="spin-flip time (`inf`: none)"),
+    "tau_so": Number(unit="hbar/E0", lo=1e-8, hi=_LIMIT, allow_inf=True, default=math.inf,
+                     description="spin–orbit scattering time (`inf`: none)"),
+    "tc0": Number(unit="E0", lo=0.0, hi=_LIMIT, default=0.0,
+                  description="bulk critical temperature k_B T_c0: Δ of this region "
+                              "self-consistent at `temperature` (0: no pairing)"),
+}
+
+#: keys of ``[usadel.supercurrent]``
+SUPERCURRENT = {
+    "surface": String(required=True, ref="facet", description="facets the current crosses"),
+    "direction": Vector(required=True, norm="nonzero", description="direction of the "
+                                                                   "counted current"),
+}
+
+#: keys of one ``[usadel.reservoirs.FACET]`` table (kinetics.usadel.parameters.Reservoir)
+RESERVOIR = {
+    "delta": Number(unit="E0", lo=0.0, hi=_LIMIT, default=0.0,
+                    description="|Δ| of the bulk reservoir (0: a normal reservoir)"),
+    "phase": _PHASE,
+    "h": Vector(unit="E0", max_norm=_LIMIT, default=[0.0, 0.0, 0.0],
+                description="exchange field of the reservoir"),
+}
+
+#: keys of one ``[usadel.tunnel."A|B"]`` table (kinetics.usadel.domains.TunnelInterface)
+TUNNEL = {
+    "r": Number(required=True, lo=1e-12, hi=1e12, description="R_B/R_N: barrier resistance "
+                                                              "over that of `length` of metal"),
+    "length": Number(lo=1e-12, hi=1e12, default=1.0,
+                     description="the length (mesh units) whose normal resistance is R_N"),
+    "side": String(ref="region", description="the region whose D̂ and length R_N refers to "
+                                             "(default: a region of the first domain)"),
+}
+
+#: the schema of [usadel] (docs/case_files.md)
+SCHEMA = {
+    "energies": Array(Number(unit="E0", lo=-1e6, hi=1e6), min_len=1,
+                      max_len=MAX_COUNT,
+                      description="energies ε, strictly increasing (solved in this order, "
+                                  "each from the previous solution)"),
+    "broadening": Number(required=True, unit="E0", lo=1e-12, hi=1e6,
+                         description="Dynes broadening η (ε → ε + iη)"),
+    "energy_unit_eV": Number(unit="eV", lo=1e-12, hi=1e3,
+                             description="E₀ in eV: adds `energies_eV` to the results "
+                                         "(labels only)"),
+    "regions": Table(required=True, description="region name → `{delta, phase, h, D, tau_sf, "
+                                                "tau_so, tc0}`; every region needs one"),
+    "reservoirs": Table(description="facet name → `{delta, phase, h}`: rigid bulk reservoirs "
+                                    "(other outer facets: vacuum, no current)"),
+    "tunnel": Table(description="interface facet name → `{r, length, side}`: "
+                                "Kupriyanov–Lukichev barriers (other interfaces transparent)"),
+    "probes": Array(Vector(unit="m", max_norm=1.0), required=True, min_len=1, max_len=1000,
+                    description="points where the DOS is reported at every energy"),
+    "degree": Integer(lo=1, hi=3, default=1, description="Lagrange degree"),
+    "temperature": Number(unit="E0", lo=1e-6, hi=_LIMIT,
+                          description="k_B T: Matsubara sums (self-consistent Δ of the regions "
+                                      "with `tc0`, `supercurrent`)"),
+    "omega_max": Number(unit="E0", lo=1e-6, hi=1e9, description="highest Matsubara "
+                                                                "frequency (default 40 max(T_c0, "
+                                                                "|Δ|, T))"),
+    "supercurrent": Table(description="`{surface, direction}`: the supercurrent through "
+                                      "these facets (needs `temperature`)"),
+    "critical_temperature": Bool(default=False, description="also find T_c (regions with "
+                                                            "`tc0`)"),
+}
+
+#: sections of the other models that [usadel] would silently ignore
+_FOREIGN = {
+    "materials": "the Usadel parameters of each region are [usadel.regions.NAME] tables",
+    "boundaries": "reservoirs are [usadel.reservoirs.FACET] tables and tunnel barriers "
+                  "[usadel.tunnel.\"A|B\"] tables; other facets are vacuum",
+    "solver": "the Usadel problem solves with Newton and a direct solver of its own",
+    "measure": "[usadel] reports the DOS at its probes and its minimum over the mesh",
+}
+
+
+def doc_tables() -> dict[str, str]:
+    """Title -> markdown table of the nested tables of ``[usadel]`` (docs/case_files.md)."""
+    return {"[usadel.regions.NAME]": doc_table(REGION),
+            "[usadel.reservoirs.FACET]": doc_table(RESERVOIR),
+            "[usadel.tunnel.FACET]": doc_table(TUNNEL),
+            "[usadel.supercurrent]": doc_table(SUPERCURRENT)}
+
+
+# ------------------------------------------------------------------------------- checks
+def _entries(case, spec: dict, key: str, schema: dict) -> dict:
+    """The valid ``name -> table`` entries of ``[usadel.<key>]`` (each checked against
+    ``schema``; problems reported)."""
+    out = {}
+    for name, table in spec.get(key, {}).items():
+        keypath = ("usadel", key, name)
+        if not name.strip() or name != name.strip():
+            case.report(keypath, f"names must be non-empty strings without surrounding spaces, "
+                                 f"got {name!r}")
+            continue
+        ok = check_section(case, keypath, table, schema)
+        if ok is not None and ok == set(table) and not case.has_errors(*keypath):
+            out[name] = table
+    return out
+
+
+def _layout(case):
+    """The :class:`kinetics.geometry.Layout` of a builder geometry (no meshing), or None (a
+    file geometry, or a geometry with errors, reported by the common checks)."""
+    geo = case.data.get("geometry")
+    if not isinstance(geo, dict) or "builder" not in geo or case.has_errors("geometry"):
+        return None
+    from kinetics.geometry import describe
+    params = {k: v for k, v in geo.items() if k != "builder"}
+    try:
+        return describe(geo["builder"], params)
+    except (ValueError, TypeError, KeyError):
+        return None         # reported on [geometry] by kinetics.case_layout.check_layout
+
+
+def _check_box(case, spec: dict, layout) -> None:
+    """Probes of a ``layered_box`` (the box [0, lengths] along its axes, metres) must lie in
+    it; other geometries' probes are checked after meshing."""
+    geo = case.data["geometry"]
+    if geo.get("builder") != "layered_box":
+        return
+    ext = [float(x) for x in geo["lengths"][:layout.dim]]
+    if geo.get("layers"):
+        ext[-1] = sum(float(layer[1]) for layer in geo["layers"])
+    for i, p in enumerate(spec["probes"]):
+        for axis, length in zip(layout.axes, ext):
+            v = float(p["xyz".index(axis)])
+            if not -1e-9 * length <= v <= length * (1 + 1e-9):
+                case.report(("usadel", "probes"), f"entry {i + 1}: {p} lies outside the device "
+                                                  f"({axis} from 0 to {length:g} m)")
+                break
+
+
+def check_names(spec: dict, regions, facets, report) -> None:
+    """Check the names of ``[usadel]`` against a geometry's ``regions`` and ``facets``: every
+    region has a ``regions`` entry and no entry names an unknown region; reservoirs and
+    tunnel barriers name facets (and ``side`` a region bounding its barrier).  Problems go
+    to ``report(keypath, message)``."""
+    regions, facets = sorted(regions), sorted(facets)
+    given = spec.get("regions", {})
+    for name in given:
+        if name not in regions:
+            report(("usadel", "regions", name), f"unknown region '{name}'; regions of the "
+                                                f"device: {', '.join(regions)}"
+                                                f"{hint_after(name, regions)}")
+    missing = [r for r in regions if r not in given]
+    if missing:
+        report(("usadel", "regions"), f"region(s) {', '.join(missing)} have no Usadel "
+                                      f"parameters; every region needs a [usadel.regions.NAME] "
+                                      f"table (delta = 0 for a normal metal; regions: "
+                                      f"{', '.join(regions)})")
+    for key in ("reservoirs", "tunnel"):
+        for name in spec.get(key, {}):
+            if name not in facets:
+                report(("usadel", key, name), f"unknown facet name '{name}'; facets of the "
+                                              f"device: {', '.join(facets)}"
+                                              f"{hint_after(name, facets)}")
+    for name, t in spec.get("tunnel", {}).items():
+        side = t.get("side") if isinstance(t, dict) else None
+        if side is None:
+            continue
+        sides = name.split("|")
+        if side not in regions:
+            report(("usadel", "tunnel", name, "side"), f"unknown region '{side}'; regions of "
+                                                       f"the device: {', '.join(regions)}"
+                                                       f"{hint_after(side, regions)}")
+        elif len(sides) == 2 and all(s in regions for s in sides) and side not in sides:
+            report(("usadel", "tunnel", name, "side"), f"'{side}' does not touch the barrier "
+                                                       f"'{name}': give {sides[0]} or {sides[1]}")
+
+
+def _validate(case, spec: dict) -> None:
+    """Checks of ``[usadel]`` beyond its schema, all before meshing."""
+    from kinetics.usadel.domains import TunnelInterface
+    from kinetics.usadel.parameters import Reservoir, UsadelRegion
+    for section, why in _FOREIGN.items():
+        if section in case.data:
+            case.report((section,), f"is not used by [usadel] ({why}): remove [{section}]")
+    output = case.data.get("output")
+    for key in ("fields", "pictures"):
+        if isinstance(output, dict) and output.get(key) is True:
+            case.report(("output", key), "[usadel] writes results.json only (no fields or "
+                                         "pictures): remove it or set it to false")
+    _check_matsubara(case, spec)
+    e = np.asarray(spec.get("energies", []), dtype=float)
+    if e.size > 1 and np.any(np.diff(e) <= 0):
+        i = int(np.flatnonzero(np.diff(e) <= 0)[0])
+        case.report(("usadel", "energies"), f"must be strictly increasing, got {e[i]:g} "
+                                            f"followed by {e[i + 1]:g} (entries {i + 1} and "
+                                            f"{i + 2})")
+    for key, schema, cls in (("regions", REGION, UsadelRegion),
+                             ("reservoirs", RESERVOIR, Reservoir),
+                             ("tunnel", TUNNEL, TunnelInterface)):
+        for name, table in _entries(case, spec, key, schema).items():
+            try:
+                cls(**table)
+            except (ValueError, TypeError) as exc:
+                case.report(("usadel", key, name), str(exc))
+    for name in set(spec.get("reservoirs", {})) & set(spec.get("tunnel", {})):
+        case.report(("usadel", "tunnel", name), f"'{name}' is also a reservoir: a facet has one "
+                                                f"condition")
+    layout = _layout(case)
+    if layout is not None:
+        check_names(spec, layout.regions, layout.boundaries, case.report)
+        _check_box(case, spec, layout)
+    elif not spec.get("regions"):
+        case.report(("usadel", "regions"), "needs a [usadel.regions.NAME] table for every "
+                                           "region of the geometry")
+
+
+def _check_matsubara(case, spec: dict) -> None:
+    """The equilibrium keys: something to compute, `temperature` where Matsubara sums need
+    it, a region with `tc0` for T_c, a valid `supercurrent` table."""
+    regions = spec.get("regions", {})
+    paired = [n for n, t in regions.items() if isinstance(t, dict)
+              and isinstance(t.get("tc0"), (int, float)) and t["tc0"] > 0]
+    has_t = "temperature" in spec
+    if "energies" not in spec and not has_t:
+        case.report(("usadel",), "give `energies` (density of states) or `temperature` "
+                                 "(Matsubara sums), or both")
+    if paired and not has_t and not spec.get("critical_temperature"):
+        case.report(("usadel", "regions", paired[0], "tc0"),
+                    "a self-consistent Δ needs [usadel] temperature (or critical_temperature "
+                    "= true)")
+    if spec.get("critical_temperature") and not paired:
+        case.report(("usadel", "critical_temperature"), "needs a region with tc0 > 0")
+    if "supercurrent" in spec:
+        if not has_t:
+            case.report(("usadel", "supercurrent"), "needs [usadel] temperature (a Matsubara "
+                                                    "sum)")
+        check_section(case, ("usadel", "supercurrent"), spec["supercurrent"], SUPERCURRENT)
+    if "omega_max" in spec and not (has_t or spec.get("critical_temperature")):
+        case.report(("usadel", "omega_max"), "is used by Matsubara sums only: give "
+                                             "temperature or remove it")
+
+
+# ------------------------------------------------------------------------------- run
+def build(spec: dict, device, jit_options: dict | None = None):
+    """The :class:`~kinetics.usadel.problem.UsadelProblem` of a ``[usadel]`` table (values
+    as parsed; units: module docstring) on ``device``.
+
+    Raises
+    ------
+    KeyError, ValueError
+        For names the device does not have, or a tunnel barrier that does not separate two
+        domains (the problem's own checks).
+    """
+    from kinetics.usadel.domains import TunnelInterface
+    from kinetics.usadel.parameters import Reservoir, UsadelRegion
+    from kinetics.usadel.problem import UsadelProblem
+    regions = {n: UsadelRegion(**t) for n, t in spec["regions"].items()}
+    reservoirs = {n: Reservoir(**t) for n, t in spec.get("reservoirs", {}).items()}
+    tunnel = {n: TunnelInterface(**t) for n, t in spec.get("tunnel", {}).items()}
+    return UsadelProblem(device, regions, reservoirs, tunnel, eta=spec["broadening"],
+                         degree=spec.get("degree", 1), jit_options=jit_options,
+                         delta_field=any(r.tc0 > 0 for r in regions.values()))
+
+
+def equilibrium(spec: dict, problem, points, progress=None, stage: str = "gap") -> dict:
+    """The Matsubara part of ``[usadel]`` (:mod:`kinetics.usadel.matsubara`): ``stage``
+    ``"gap"``: the self-consistent Δ at ``temperature`` when a region has ``tc0`` (it stays
+    in the problem for the DOS sweep); ``"after"``: the supercurrent and T_c.
+
+    Returns
+    -------
+    dict: ``max_delta``, ``delta_at_probes`` (complex as [re, im], E₀), ``gap_iterations``,
+    ``matsubara_frequencies``; ``supercurrent`` (σ_N E₀ L^{dim−2}/e: module docstring of
+    matsubara); ``critical_temperature`` (E₀).
+
+    Raises
+    ------
+    kinetics.solvers.linear.SolverError
+        When the gap iteration or a Newton solve fails.
+    """
+    from kinetics.usadel import matsubara as ms
+    T, w = spec.get("temperature"), spec.get("omega_max")
+    paired = any(r.tc0 > 0 for r in problem.regions.values())
+    out: dict = {}
+    if stage == "gap":
+        if paired and T is not None:
+            if progress is not None:
+                progress.step(f"usadel: self-consistent gap at T = {T:g} E0")
+            sol = ms.self_consistent_gap(problem, T, omega_max=w)
+            d = ms.pair_potential_at(problem, points)
+            out = {"max_delta": sol.max_delta, "delta_at_probes": np.stack([d.real, d.imag], 1),
+                   "gap_iterations": sol.iterations, "matsubara_frequencies": sol.frequencies}
+        problem.set_broadening(spec["broadening"])
+        return out
+    if "supercurrent" in spec:
+        sc = spec["supercurrent"]
+        if progress is not None:
+            progress.step(f"usadel: supercurrent through {sc['surface']}")
+        out["supercurrent"] = ms.supercurrent(problem, T, sc["surface"], sc["direction"],
+                                              omega_max=w)
+    if spec.get("critical_temperature"):
+        if progress is not None:
+            progress.step("usadel: critical temperature")
+        out["critical_temperature"] = ms.critical_temperature(problem, omega_max=w)
+    problem.set_broadening(spec["broadening"])
+    return out
+
+
+def _magnetic(spec: dict) -> bool:
+    tables = list(spec["regions"].values()) + list(spec.get("reservoirs", {}).values())
+    return any(any(t.get("h", (0.0, 0.0, 0.0))) for t in tables)
+
+
+def usadel(spec: dict, problem, points, progress=None) -> dict:
+    """Sweep ``spec["energies"]`` (continuation from the previous energy) and measure.
+
+    Parameters
+    ----------
+    spec:
+        The ``[usadel]`` table.
+    problem:
+        The problem of :func:`build`.
+    points:
+        Probes (N, 3) in mesh units.
+    progress:
+        :class:`kinetics.runner.Progress` or None (a line per energy).
+
+    Returns
+    -------
+    dict with ``energies`` (E₀), ``dos`` (energies × probes, normal-state DOS per spin),
+    ``dos_min`` (per energy, over the Lagrange nodes of the mesh), ``newton_iterations``
+    (per energy), and with an exchange field somewhere ``dos_up``/``dos_down`` (spin along
+    +z, energies × probes).
+
+    Raises
+    ------
+    kinetics.solvers.linear.SolverError
+        When Newton fails at an energy (the message names it).
+    """
+    from kinetics.usadel import observables as obs
+    energies = [float(x) for x in spec.get("energies", [])]
+    if not energies:
+        return {}
+    spin = _magnetic(spec)
+    rows: dict = {"dos": [], "dos_min": []}
+    if spin:
+        rows.update(dos_up=[], dos_down=[])
+
+    def record(p, eps):
+        rows["dos"].append(obs.dos_at(p, points))
+        rows["dos_min"].append(obs.dos_extrema(p)[0])
+        if spin:
+            up, down = obs.spin_dos_at(p, points, (0.0, 0.0, 1.0))
+            rows["dos_up"].append(up)
+            rows["dos_down"].append(down)
+        if progress is not None:
+            progress.step(f"usadel: eps = {eps:.6g} E0 ({len(rows['dos'])}/{len(energies)}), "
+                          f"Newton iterations {p.iterations}")
+    its = problem.sweep(energies, callback=record)
+    return {"energies": energies, **{k: np.asarray(v) for k, v in rows.items()},
+            "newton_iterations": [int(i) for i in its]}
+
+
+def run(case, device, context) -> dict:
+    """Run function of ``[usadel]``: results get ``usadel`` with ``energies``, ``probes_m``,
+    ``dos``, ``dos_min``, ``newton_iterations``, ``broadening``, ``degree``, ``unknowns``,
+    ``units`` (and ``energies_eV``, ``dos_up``/``dos_down`` when they apply; see
+    :func:`usadel`); no fields are written.
+
+    Raises
+    ------
+    kinetics.case.CaseError
+        For names the mesh does not have (geometry files) or probes outside the mesh (before
+        the first solve).
+    kinetics.solvers.linear.SolverError
+        When Newton fails at an energy (naming it); the runner then writes nothing.
+    """
+    spec = case.get("usadel")
+    errors: list = []
+    check_names(spec, device.regions, device.boundaries,
+                lambda keypath, message: errors.append(case.error(keypath, message)))
+    if errors:
+        raise errors[0]
+    try:
+        problem = build(spec, device)
+    except (KeyError, ValueError) as exc:
+        raise case.error(("usadel",), str(exc).strip('"')) from None
+    probes = np.asarray(spec["probes"], dtype=float).reshape(-1, 3)
+    points = probes / device.length_unit
+    try:
+        problem.evaluate(points)
+    except ValueError as exc:
+        raise case.error(("usadel", "probes"), f"every probe must lie in the device "
+                                               f"(metres): {exc}") from None
+    unknowns = problem.space.dofmap.index_map.size_global * problem.space.dofmap.index_map_bs
+    context.progress.step(f"usadel: {len(spec.get('energies', []))} energies, {unknowns} "
+                          f"unknowns in {len(problem.domains)} domain(s), degree "
+                          f"{problem.degree}")
+    try:
+        eq = equilibrium(spec, problem, points, context.progress, "gap")
+        out = usadel(spec, problem, points, context.progress)
+        eq.update(equilibrium(spec, problem, points, context.progress, "after"))
+    finally:
+        problem.destroy()
+    results = {**out, "probes_m": probes, "broadening": float(spec["broadening"]),
+               "degree": problem.degree, "unknowns": int(unknowns),
+               "units": {"energies": "E0 (the case's energy unit)",
+                         "broadening": "E0", "dos": "normal-state DOS per spin",
+                         "probes_m": "m"}}
+    if "energy_unit_eV" in spec and "energies" in out:
+        results["energies_eV"] = [e * spec["energy_unit_eV"] for e in out["energies"]]
+        results["units"]["energies_eV"] = "eV"
+    if eq:
+        results["matsubara"] = {"temperature": spec.get("temperature"), **eq}
+        results["units"].update(temperature="E0", delta="E0", critical_temperature="E0",
+                                supercurrent="sigma_N E0 L^(dim-2)/e (L the mesh unit)")
+    return {"usadel": results}
+
+
+#: bytes_per_cell: not measured (0: no memory check before meshing)
+USADEL = register(CaseModel(name="usadel", section="usadel", run=run, needs=(), schema=SCHEMA,
+                            validate=_validate))
