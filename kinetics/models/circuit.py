@@ -109,8 +109,8 @@ class CircuitProblem(Problem):
     solver:
         ``"direct"`` (default: MUMPS, exact to round-off, which a nonlocal voltage 10⁻⁶ of
         the device's potentials needs for many digits), ``"iterative"`` (GMRES to
-        :data:`ITERATIVE_RTOL` with the block preconditioner: one AMG for V and two for the
-        spin accumulation in the frame of the first magnet,
+        :data:`ITERATIVE_RTOL` with the block preconditioner: one AMG for V and three for
+        the spin accumulation in the frame of the first magnet (fixed at the first solve),
         :func:`kinetics.solvers.block_pc.rotated_spin_blocks`; for large 3D devices),
         ``"fieldsplit"`` or ``"auto"`` (:func:`kinetics.solvers.linear.choose_preset`; a
         failed ``auto`` iterative solve is repeated with MUMPS).
@@ -137,8 +137,8 @@ class CircuitProblem(Problem):
         As :class:`kinetics.models.base.Problem`; a junction whose facets are not interior,
         do not separate one ferromagnetic from one normal region, or lie between other
         regions than its ``between``; two junctions on one name; a ``reuse`` other than
-        "none"/"auto"; an unknown solver preset; a magnetic field that is not a finite 3-vector of at most 1e4 T, or
-        one without the normal metals' ``diffusion_constant``.
+        "none"/"auto"; an unknown solver preset; a magnetic field that is not a finite
+        3-vector of at most 1e4 T, or one without the normal metals' ``diffusion_constant``.
     TypeError
         A condition this model does not support, a junction that is not an FNJunction,
         ``petsc_options`` that are not a dict.

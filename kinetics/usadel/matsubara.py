@@ -379,30 +379,39 @@ def self_consistent_gap(problem, temperature: float, *, omega_max: float | None 
 def linear_gain(problem, temperature: float, *, omega_max: float | None = None,
                 tol: float = 1e-9, max_iterations: int = 50) -> float:
     """The largest eigenvalue λ of the gap map (G2) linearized at Δ = 0 (power iteration
-    with Δ = 1e-7 T_c0 · v, v of unit norm over the nodes): λ > 1 below T_c, λ < 1 above
-    (λ = 1 at T = T_c0 in a clean bulk superconductor, up to the truncation at ω_max).
-    Raises as :class:`GapEquation`."""
+    with Δ = 1e-7 T_c0 · v, v of unit norm over the nodes, λ the Rayleigh quotient, to a
+    change below ``tol``·λ): λ > 1 below T_c, λ < 1 above (exactly 1 at T = T_c0 in a clean
+    bulk superconductor).  Raises as :class:`GapEquation`."""
+    return _power(problem, temperature, omega_max, tol, max_iterations)[0]
+
+
+def _power(problem, temperature, omega_max, tol, max_iterations, start=None):
+    """(λ, v) of :func:`linear_gain`, from the vector ``start`` (the v of an earlier call on
+    the same problem) when given."""
     from mpi4py import MPI
     gap = GapEquation(problem, temperature, omega_max)
     comm = problem.mesh.comm
     mask = gap.sc_mask()
     eps = 1e-7 * max(reg.tc0 for _, reg, _, _, _ in gap.regions)
 
-    def norm(a):
-        return math.sqrt(comm.allreduce(float(np.sum(np.abs(a[mask]) ** 2)), op=MPI.SUM))
-    v = np.zeros(len(mask), dtype=complex)
-    for _, _, _, _, nodes in gap.regions:
-        v[nodes] = 1.0
-    v /= norm(v)
+    def dot(a, b):
+        return comm.allreduce(complex(np.vdot(a[mask], b[mask])), op=MPI.SUM)
+    if start is None:
+        v = np.zeros(len(mask), dtype=complex)
+        for _, _, _, _, nodes in gap.regions:
+            v[nodes] = 1.0
+    else:
+        v = start.copy()
+    v /= math.sqrt(dot(v, v).real)
     lam = 0.0
     for _ in range(max_iterations):
         g = gap(eps * v, tail=False) / eps
-        new = norm(g)
-        v = g / new
-        if abs(new - lam) <= tol * new:
-            return new
+        new = dot(v, g).real
+        v = g / math.sqrt(dot(g, g).real)
+        if abs(new - lam) <= tol * abs(new):
+            return new, v
         lam = new
-    return lam
+    return lam, v
 
 
 def critical_temperature(problem, *, t_low: float | None = None, t_high: float | None = None,
@@ -410,7 +419,15 @@ def critical_temperature(problem, *, t_low: float | None = None, t_high: float |
     """T_c: where :func:`linear_gain` is 1, by Brent's method between ``t_low`` (default
     0.02 max T_c0) and ``t_high`` (default max T_c0, the highest possible); 0 if the gain is
     below 1 already at ``t_low``.  ``omega_max`` (default 40 max T_c0) is the same for all
-    T, so that the truncation does not change along the search."""
+    T, so that the truncation does not change along the search.  Each gain starts its power
+    iteration from the eigenvector of the previous one (a few Matsubara sums each); a low
+    ``t_low`` costs many frequencies (πT(2n+1) ≤ ω_max).
+
+    Raises
+    ------
+    ValueError
+        Without a region with tc0 > 0 (and as :class:`GapEquation`).
+    """
     from scipy.optimize import brentq
     top = max(reg.tc0 for reg in problem.regions.values())
     if top <= 0:
@@ -418,15 +435,18 @@ def critical_temperature(problem, *, t_low: float | None = None, t_high: float |
     lo = 0.02 * top if t_low is None else t_low
     hi = top if t_high is None else t_high
     w = 40 * top if omega_max is None else omega_max
+    memo: dict = {}
+    state = {"v": None}
 
     def f(T):
-        return linear_gain(problem, T, omega_max=w, tol=1e-3 * tol) - 1.0
-    f_lo = f(lo)
-    if f_lo <= 0:
-        return 0.0
-    f_hi = f(hi)
-    if f_hi >= 0:
+        if T not in memo:
+            lam, state["v"] = _power(problem, T, w, 1e-3 * tol, 50, state["v"])
+            memo[T] = lam - 1.0
+        return memo[T]
+    if f(hi) >= 0:
         return hi
+    if f(lo) <= 0:
+        return 0.0
     return brentq(f, lo, hi, xtol=tol * top, rtol=1e-15)
 
 
