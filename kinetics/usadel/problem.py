@@ -28,8 +28,8 @@ from kinetics import validation
 from kinetics.usadel import bulk, domains, forms
 from kinetics.usadel.parameters import Reservoir, UsadelRegion, pack, unpack
 
-__all__ = ["UsadelRegion", "Reservoir", "UsadelProblem", "SNES_OPTIONS", "COMPILE_FAST", "pack",
-           "unpack"]
+__all__ = ["UsadelRegion", "Reservoir", "UsadelProblem", "SNES_OPTIONS", "COMPILE_FAST",
+           "DOS_FLOOR", "pack", "unpack"]
 
 #: Newton defaults (absolute tolerance on the residual in the units of the weak form)
 SNES_OPTIONS = {"snes_rtol": 1e-10, "snes_atol": 1e-10, "snes_stol": 1e-14, "snes_max_it": 30,
@@ -42,6 +42,11 @@ COMPILE_FAST = {"cffi_extra_compile_args": ["-O0", "-g0"]}
 
 #: weight μ of the mass term that makes the harmonic initial guess unique (energy units)
 GUESS_MASS = 1e-6
+
+#: lowest nodal DOS (normal-state units) accepted from a converged Newton solve: a physical
+#: retarded or Matsubara function has Re Tr g/2 ≥ 0; discretization errors in the gap are
+#: ~1e-4 on reasonable meshes (P2, tests and demos/sns_junction.py)
+DOS_FLOOR = -1e-2
 
 
 class UsadelProblem:
@@ -299,11 +304,18 @@ class UsadelProblem:
         ------
         kinetics.solvers.linear.SolverError
             With the energy, the SNES reason and the residual history in the message when
-            Newton fails (u then holds the last iterate).
+            Newton fails (u then holds the last iterate); reason ``"UNPHYSICAL"`` when it
+            converged to a root whose DOS is below :data:`DOS_FLOOR` at some node (a
+            retarded or Matsubara function has Re Tr g ≥ 0: another branch of the
+            nonlinear equation, or a mesh too coarse; :meth:`sweep` then retries with
+            smaller energy steps).
         ValueError
             For a non-finite ε.
         """
+        from mpi4py import MPI
+
         from kinetics.solvers.linear import SolverError
+        from kinetics.usadel import riccati
         eps = validation.finite("UsadelProblem.solve", "eps", eps, limit=1e12)
         self._set_energy(eps)
         try:
@@ -312,6 +324,16 @@ class UsadelProblem:
             raise SolverError(f"Usadel solve at energy eps = {eps:.10g} (eta = {self.eta:g}) "
                               f"failed: {exc}", reason=exc.reason,
                               residuals=exc.residuals) from exc
+        _, g, gt = self.nodal_riccati(owned=True)
+        low = self.mesh.comm.allreduce(float(riccati.dos(g, gt).min(initial=np.inf)),
+                                       op=MPI.MIN)
+        if low < DOS_FLOOR:
+            raise SolverError(f"Usadel solve at energy eps = {eps:.10g} (eta = {self.eta:g}) "
+                              f"converged to an unphysical root: the DOS is {low:.4g} < "
+                              f"{DOS_FLOOR:g} at some node (another branch of the equation, or "
+                              f"a mesh too coarse there); approach this energy in smaller "
+                              f"steps or refine the mesh", reason="UNPHYSICAL",
+                              residuals=self.solver.residuals)
         self.energy = eps
         self.iterations = self.solver.iterations
         return self.iterations
