@@ -58,15 +58,18 @@ def dos_extrema(problem) -> tuple[float, float]:
     return lo, hi
 
 
-def minigap(problem, energies, *, threshold: float = 0.5, tol: float = 1e-4,
+def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
             initial: str | None = "auto") -> float:
     """Spectral gap: the lowest energy at which the DOS somewhere in the device reaches
     ``threshold`` (max over the Lagrange nodes), located on ``energies`` and refined by
     bisection to ``tol``.
 
-    With a Dynes broadening η the DOS below the gap is O(η) and rises as (ε − E_g)^{-1/2}
-    above it, so the crossing of a threshold of order 1/2 lies within O(η^{2/3}) of E_g;
-    the caller picks η ≪ E_g (tests/test_usadel_proximity.py measures the sensitivity).
+    With a Dynes broadening η the DOS below the gap is O(η).  A BCS edge rises as
+    (ε − E_g)^{-1/2}, but the proximity minigap of an S–N–S junction opens with a
+    square-root onset (Zhou et al., J. Low Temp. Phys. 110, 841 (1998)), so the threshold
+    must be small: on the 2D junction of demos/sns_junction.py (Δ = 1000 E_Th, η = 1e-5)
+    0.02 gives 3.1143 E_Th and 0.5 gives 3.175 (2 % high).  Pick η ≪ E_g
+    (tests/test_usadel_proximity.py measures the sensitivity).
 
     Parameters
     ----------
