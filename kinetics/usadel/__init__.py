@@ -20,6 +20,8 @@ Modules
     local and spin-resolved DOS, singlet/triplet amplitudes, minigap.
 :mod:`~kinetics.usadel.matsubara`
     Matsubara sums: the self-consistent pair potential, T_c, the supercurrent.
+:mod:`~kinetics.usadel.parallel`
+    energies over MPI sub-communicators.
 
 Units: energies in a unit E₀ of the caller's choice, lengths in mesh units, D̂ = ħD/(E₀L²)
 (:mod:`kinetics.usadel.problem`).
