@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -53,86 +52,11 @@ __all__ = ["matsubara_frequencies", "tail_coefficient", "bcs_gap", "bcs_gap_zero
            "supercurrent_density", "supercurrent"]
 
 
-# ------------------------------------------------------------------------- bulk references
-def matsubara_frequencies(temperature: float, omega_max: float) -> np.ndarray:
-    """The positive Matsubara frequencies ω_n = πT(2n + 1) ≤ ω_max (at least ω_0), energy
-    units; ValueError for T or ω_max not positive and finite, or more than 10⁵ of them."""
-    T = validation.positive("matsubara_frequencies", "temperature", temperature, limit=1e8)
-    w = validation.positive("matsubara_frequencies", "omega_max", omega_max, limit=1e12)
-    count = max(1, int(math.floor((w / (math.pi * T) - 1) / 2)) + 1)
-    if count > 100_000:
-        raise validation.ValidationError("matsubara_frequencies", "omega_max",
-                                         "at most 1e5 frequencies", f"{count}")
-    return math.pi * T * (2 * np.arange(count) + 1)
-
-
-def tail_coefficient(temperature: float, count: int) -> float:
-    """C = 2πT Σ_{n≥N} 1/(2ω_n³) = −ψ''(N + ½)/(16π²T²) (inverse energy squared): the
-    neglected part of the gap equation is C Δ|Δ|² (module docstring)."""
-    from scipy.special import polygamma
-    return float(-polygamma(2, count + 0.5) / (16 * math.pi ** 2 * temperature ** 2))
-
-
-def _bcs_residual(delta, T, tc0, omegas):
-    """(G1)/Δ of the uniform BCS state, truncated at ``omegas`` with the tail."""
-    s = 2 * math.pi * T * np.sum(1 / omegas - 1 / np.sqrt(omegas ** 2 + delta ** 2))
-    return s + tail_coefficient(T, len(omegas)) * delta ** 2 - math.log(tc0 / T)
-
-
-def bcs_gap(temperature: float, tc0: float, omega_max: float | None = None) -> float:
-    """The self-consistent uniform BCS gap Δ(T) (energy units) from (G1), 0 for T ≥ T_c0;
-    with ``omega_max`` the same truncated sum and tail as :class:`GapEquation` uses, without
-    it converged (ω_max = 2000 T_c0).  ValueError for T or T_c0 not positive."""
-    from scipy.optimize import brentq
-    T = validation.positive("bcs_gap", "temperature", temperature, limit=1e8)
-    tc0 = validation.positive("bcs_gap", "tc0", tc0, limit=1e8)
-    if T >= tc0:
-        return 0.0
-    omegas = matsubara_frequencies(T, 2000 * tc0 if omega_max is None else omega_max)
-    return brentq(_bcs_residual, 1e-12 * tc0, 4 * tc0, args=(T, tc0, omegas), xtol=1e-15 * tc0,
-                  rtol=1e-15)
-
-
-def bcs_gap_zero_temperature(tc0: float) -> float:
-    """Δ(0) = π e^{−γ_E} T_c0 ≈ 1.7639 T_c0 (BCS weak coupling)."""
-    return math.pi * math.exp(-np.euler_gamma) * validation.positive(
-        "bcs_gap_zero_temperature", "tc0", tc0)
-
-
-def ag_critical_temperature(tc0: float, inv_tau_sf: float) -> float:
-    """Abrikosov–Gor'kov T_c from ln(T_c0/T_c) = ψ(½ + α/2πT_c) − ψ(½) (Abrikosov & Gor'kov,
-    JETP 12, 1243 (1961)), α = 3/(4τ_sf) the pair-breaking energy of this package's
-    spin-flip term (ζ = α/Δ, :func:`kinetics.usadel.bulk.zeta_from_tau_sf`); 0 when
-    α ≥ Δ(0)/2 = (π/2)e^{−γ_E} T_c0, where superconductivity is destroyed."""
-    from scipy.optimize import brentq
-    from scipy.special import digamma
-    tc0 = validation.positive("ag_critical_temperature", "tc0", tc0)
-    alpha = 0.75 * validation.nonnegative("ag_critical_temperature", "inv_tau_sf", inv_tau_sf)
-    if alpha == 0:
-        return tc0
-    if alpha >= 0.5 * bcs_gap_zero_temperature(tc0) * (1 - 1e-12):
-        return 0.0
-
-    def f(T):
-        return math.log(tc0 / T) - (digamma(0.5 + alpha / (2 * math.pi * T)) - digamma(0.5))
-    return brentq(f, 1e-9 * tc0, tc0, xtol=1e-15 * tc0, rtol=1e-15)
-
-
-def ag_linear_critical_temperature(tc0: float, inv_tau_sf: float, omega_max: float) -> float:
-    """T_c of the linearized gap equation with the Abrikosov–Gor'kov F = Δ/(ω_n + α)
-    truncated at ω_max exactly as :class:`GapEquation` truncates it:
-    2πT Σ_{n<N} [1/ω_n − 1/(ω_n + α)] = ln(T_c0/T); tends to
-    :func:`ag_critical_temperature` as ω_max → ∞ (error ∝ α/ω_max)."""
-    from scipy.optimize import brentq
-    alpha = 0.75 * inv_tau_sf
-
-    def f(T):
-        w = matsubara_frequencies(T, omega_max)
-        return 2 * math.pi * T * np.sum(1 / w - 1 / (w + alpha)) - math.log(tc0 / T)
-    lo = 1e-3 * tc0
-    if f(lo) > 0:
-        return 0.0
-    return brentq(f, lo, tc0, xtol=1e-13 * tc0)
+# the bulk references (and the frequency grid) live in kinetics.usadel.bulk
+from kinetics.usadel.bulk import (ag_critical_temperature,  # noqa: E402,F401  (re-exported)
+                                  ag_linear_critical_temperature, bcs_gap,
+                                  bcs_gap_zero_temperature, matsubara_frequencies,
+                                  tail_coefficient)
 
 
 # ------------------------------------------------------------------- the gap equation on FEM
