@@ -99,12 +99,12 @@ log(f"strip {L} x {W} L, h = {H} L, {stats['cells']} triangles, P2; Δ = {DELTA:
 
 # %% [markdown]
 # ## Minigap versus phase
-# ``observables.minigap`` scans upward with continuation and bisects on the largest nodal DOS.
-# Just above the gap edge, continuation from the gapped solution can converge to the second,
-# unphysical root of the fold (DOS < 0 somewhere, the advanced branch), which a test of the
-# largest DOS alone takes for "still gapped".  The gap below is therefore the lowest energy
-# where $\max|N| \ge 0.02$ over the mesh nodes (same scan and bisection, tolerance
-# $10^{-3}E_{Th}$); a retarded solution has $N \ge 0$.  At $\varphi = \pi$ the pair amplitude
+# Scan upward with continuation, then bisect: the gap is the lowest energy where
+# $\max|N| \ge 0.02$ over the mesh nodes (tolerance $10^{-3}E_{Th}$; the proximity minigap
+# opens as a square root, so the threshold must be small, as in ``observables.minigap``).
+# Just above the gap edge, continuation from the gapped solution can converge to a second,
+# unphysical root (N < 0 somewhere); ``UsadelProblem`` rejects such a root
+# (``DOS_FLOOR``) and approaches the energy in smaller steps.  At $\varphi = \pi$ the pair amplitude
 # vanishes in the middle, $N(\varepsilon \to 0) = 1$ there: $E_g = 0$.
 
 # %%
@@ -191,8 +191,8 @@ currents = [cpr(phi) for phi in phases]
 for phi, c in zip(phases, currents):
     log(f"φ = {phi / math.pi:.3f}π: eIR_N = {c:+.6e} E_Th")
 i_max = max(abs(c) for c in currents)
-log(f"{n_freq} Matsubara frequencies; I(0) = {currents[0]:.2e}, I(π) = {currents[-1]:.2e} "
-    f"(of max |I| {i_max:.3e})")
+log(f"{n_freq} Matsubara frequencies; I(0) = {currents[0]:.2e}, I(φ = "
+    f"{phases[-1] / math.pi:.2f}π) = {currents[-1]:.2e} (of max |I| {i_max:.3e})")
 anti = cpr(-phases[1]) + currents[1]
 log(f"antisymmetry: I(φ) + I(−φ) at φ = {phases[1] / math.pi:.3f}π: {anti:.2e}")
 if not args.quick:
