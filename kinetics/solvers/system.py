@@ -307,8 +307,9 @@ class BlockLinearProblem:
         must be a multiple of it.
     recycle:
         Start every solve after the first from the minimal-residual combination of the
-        earlier solutions (:class:`kinetics.solvers.recycling.SubspaceRecycler`; for sweeps
-        with a Krylov solver).
+        earlier solutions (:class:`kinetics.solvers.recycling.SubspaceRecycler`; for sweeps:
+        it shortens Krylov solves, including GMRES on a kept LU factorization, and is
+        ignored by a fresh direct solve).
 
     Attributes
     ----------
