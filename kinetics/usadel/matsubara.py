@@ -378,19 +378,8 @@ def pair_potential_at(problem, points) -> np.ndarray:
     """Δ (complex, (N,), energy units) of the problem at points (N, 3) in mesh coordinates,
     the same on every rank (collective); a point on a region boundary takes the value of the
     first cell found.  ValueError for points outside the mesh."""
-    from kinetics.observables import locate_points
-    pts = validation.array("pair_potential_at", "points", points, (None, 3))
-    dev = problem.device
-    pts_mesh, cells = locate_points(dev, pts * dev.length_unit, "pair_potential_at")
-    out = np.full((len(pts), 2), np.nan)
-    for i in range(len(pts)):
-        links = cells.links(i)
-        if len(links):
-            out[i] = problem._delta.eval(pts_mesh[i], links[:1])
-    result = np.full_like(out, np.nan)
-    for g in problem.mesh.comm.allgather(out):
-        mask = np.isnan(result[:, 0]) & ~np.isnan(g[:, 0])
-        result[mask] = g[mask]
+    result = problem.point_values(points, 2, lambda x, cell: problem._delta.eval(x, [cell]),
+                                  "pair_potential_at")
     return result[:, 0] + 1j * result[:, 1]
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from kinetics import validation
 from kinetics.usadel import bulk
 
-__all__ = ["UsadelRegion", "Reservoir", "pack", "unpack"]
+__all__ = ["UsadelRegion", "Reservoir", "pack", "unpack", "delta_values", "bulk_guess"]
 
 _LIMIT = 1e8      # bound on |Δ|, |h|, rates, D in units of E₀ (and 1/bound as tiny)
 
@@ -107,3 +107,40 @@ def unpack(u) -> tuple[np.ndarray, np.ndarray]:
     g = (u[..., 0:4] + 1j * u[..., 4:8]).reshape(*u.shape[:-1], 2, 2)
     gt = (u[..., 8:12] + 1j * u[..., 12:16]).reshape(*u.shape[:-1], 2, 2)
     return g, gt
+
+
+def delta_values(reg, name, x):
+    """(2, N) array (Re Δ, Im Δ), energy units, of the :class:`UsadelRegion` ``reg`` (named
+    ``name`` in messages) at points x (3, N) in mesh coordinates.
+
+    Raises
+    ------
+    ValueError
+        When a callable Δ returns another shape than (N,) or non-finite values."""
+    if callable(reg.delta):
+        val = np.asarray(reg.delta(x), dtype=complex).reshape(-1)
+        if val.shape != (x.shape[1],) or not np.all(np.isfinite(val)):
+            raise ValueError(f"region '{name}': delta(x) must return {x.shape[1]} finite "
+                             f"complex values, got shape {val.shape}")
+    else:
+        val = np.full(x.shape[1], reg.delta * np.exp(1j * reg.phase))
+    return np.vstack([val.real, val.imag])
+
+
+def bulk_guess(reg, eps, eta, x):
+    """(16, N) array: the packed (γ, γ̃) (:func:`pack`) of the local bulk solution of the
+    :class:`UsadelRegion` ``reg`` at ε + iη (energy units) and points x (3, N), mesh
+    coordinates: BCS (Zeeman-split with h) for Δ > 0, 0 in a normal metal; the initial
+    guess of :class:`kinetics.usadel.problem.UsadelProblem`."""
+    if callable(reg.delta):
+        d = np.asarray(reg.delta(x), dtype=complex).reshape(-1)
+        z = eps + 1j * eta
+        s = bulk.retarded_sqrt(z * z - np.abs(d) ** 2)
+        isy = bulk.riccati.ISY
+        return pack((d / (z + s))[:, None, None] * isy,
+                    (-np.conj(d) / (z + s))[:, None, None] * isy).T
+    if reg.delta > 0:
+        gam, gam_t = bulk.bulk_riccati(eps, reg.delta, eta, reg.phase, reg.h)
+    else:
+        gam, gam_t = np.zeros((2, 2)), np.zeros((2, 2))
+    return np.tile(pack(gam, gam_t)[:, None], (1, x.shape[1]))

@@ -26,7 +26,8 @@ import numpy as np
 
 from kinetics import validation
 from kinetics.usadel import bulk, domains, forms
-from kinetics.usadel.parameters import Reservoir, UsadelRegion, pack, unpack
+from kinetics.usadel.parameters import (Reservoir, UsadelRegion, bulk_guess, delta_values, pack,
+                                        unpack)
 
 __all__ = ["UsadelRegion", "Reservoir", "UsadelProblem", "SNES_OPTIONS", "COMPILE_FAST",
            "DOS_FLOOR", "pack", "unpack"]
@@ -242,7 +243,7 @@ class UsadelProblem:
             vals = np.array([*reg.h, reg.D, 1.0 / reg.tau_sf, 1.0 / reg.tau_so])
             self._coef.interpolate(lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])),
                                    cells0=cells)
-            self._delta.interpolate(lambda x, reg=reg, name=name: _delta_values(reg, name, x),
+            self._delta.interpolate(lambda x, reg=reg, name=name: delta_values(reg, name, x),
                                     cells0=cells)
         self._coef.x.scatter_forward()
         self._delta.x.scatter_forward()
@@ -288,7 +289,7 @@ class UsadelProblem:
             for name in group:
                 reg = self.regions[name]
                 cells = self.device.cell_tags.find(self.device.region_tag(name))
-                w.interpolate(lambda x, reg=reg: _bulk_guess(reg, eps, self.eta, x), cells0=cells)
+                w.interpolate(lambda x, reg=reg: bulk_guess(reg, eps, self.eta, x), cells0=cells)
             mine = np.unique(W.dofmap.list[self.cell_domain == k].ravel())
             arr[wmap[mine], 16 * k:16 * (k + 1)] = w.x.array.reshape(-1, 16)[mine]
         self._guess.x.scatter_forward()
@@ -440,51 +441,37 @@ class UsadelProblem:
         ValueError
             For points that are not a finite (N, 3) array or lie outside the mesh.
         """
+        def value(x, cell):
+            k = max(int(self.cell_domain[cell]), 0)
+            return self.u.eval(x, [cell])[16 * k:16 * (k + 1)]
+        return unpack(self.point_values(points, 16, value, "UsadelProblem.evaluate"))
+
+    def point_values(self, points, size: int, value: Callable, owner: str) -> np.ndarray:
+        """(N, size) array of ``value(x, cell)`` at points (N, 3) in mesh coordinates, ``x``
+        the point and ``cell`` the first local cell containing it, gathered so that every
+        rank returns the same array (collective).
+
+        Raises
+        ------
+        ValueError
+            For points that are not a finite (N, 3) array or lie outside the mesh (the
+            message names ``owner``).
+        """
         from kinetics.observables import locate_points
-        pts = validation.array("UsadelProblem.evaluate", "points", points, (None, 3))
-        unit = self.device.length_unit
-        pts_mesh, cells = locate_points(self.device, pts * unit, "UsadelProblem.evaluate")
-        out = np.full((len(pts), 16), np.nan)
+        pts = validation.array(owner, "points", points, (None, 3))
+        pts_mesh, cells = locate_points(self.device, pts * self.device.length_unit, owner)
+        out = np.full((len(pts), size), np.nan)
         for i in range(len(pts)):
             links = cells.links(i)
             if len(links):
-                k = max(int(self.cell_domain[links[0]]), 0)
-                out[i] = self.u.eval(pts_mesh[i], links[:1])[16 * k:16 * (k + 1)]
+                out[i] = value(pts_mesh[i], links[0])
         result = np.full_like(out, np.nan)
         for g in self.mesh.comm.allgather(out):
             mask = np.isnan(result[:, 0]) & ~np.isnan(g[:, 0])
             result[mask] = g[mask]
-        return unpack(result)
+        return result
 
     def destroy(self):
         """Free the PETSc objects of the solvers."""
         self.solver.destroy()
         self._laplace.destroy()
-
-
-def _delta_values(reg, name, x):
-    """(Re Δ, Im Δ) of region ``reg`` at points x (3, N)."""
-    if callable(reg.delta):
-        val = np.asarray(reg.delta(x), dtype=complex).reshape(-1)
-        if val.shape != (x.shape[1],) or not np.all(np.isfinite(val)):
-            raise ValueError(f"region '{name}': delta(x) must return {x.shape[1]} finite "
-                             f"complex values, got shape {val.shape}")
-    else:
-        val = np.full(x.shape[1], reg.delta * np.exp(1j * reg.phase))
-    return np.vstack([val.real, val.imag])
-
-
-def _bulk_guess(reg, eps, eta, x):
-    """The 16 components (16, N) of the local bulk solution of ``reg`` at points x."""
-    if callable(reg.delta):
-        d = np.asarray(reg.delta(x), dtype=complex).reshape(-1)
-        z = eps + 1j * eta
-        s = bulk.retarded_sqrt(z * z - np.abs(d) ** 2)
-        isy = bulk.riccati.ISY
-        return pack((d / (z + s))[:, None, None] * isy,
-                    (-np.conj(d) / (z + s))[:, None, None] * isy).T
-    if reg.delta > 0:
-        gam, gam_t = bulk.bulk_riccati(eps, reg.delta, eta, reg.phase, reg.h)
-    else:
-        gam, gam_t = np.zeros((2, 2)), np.zeros((2, 2))
-    return np.tile(pack(gam, gam_t)[:, None], (1, x.shape[1]))
