@@ -38,7 +38,8 @@ from kinetics.models.base import Field, Problem
 from kinetics.models.spin_charge import MAX_FIELD
 from kinetics.physics import boundaries as bc
 from kinetics.physics import fn_interface as fn
-from kinetics.solvers.linear import PRESETS, choose_preset
+from kinetics.solvers.linear import (AUTO_FALLBACK_LIMIT, PRESETS, choose_preset,
+                                     direct_fallback)
 
 __all__ = ["FNJunction", "CircuitProblem", "CircuitSolution", "contact_current",
            "interface_current", "resistance_area", "facet_average", "nonlocal_resistance"]
@@ -149,7 +150,7 @@ class CircuitProblem(Problem):
     #: the benchmark valve).
     ITERATIVE_RTOL = 1e-12
     #: With ``solver="auto"``, a failed iterative solve is repeated with MUMPS up to this size.
-    AUTO_FALLBACK_LIMIT = 400_000
+    AUTO_FALLBACK_LIMIT = AUTO_FALLBACK_LIMIT
 
     FIELDS = (Field("V", (), "V", "electrochemical potential"),
               Field("mu_s", (3,), "V", "spin accumulation"))
@@ -469,16 +470,10 @@ class CircuitProblem(Problem):
             if not (self._auto_preset and self.solver_preset != "direct"
                     and self.num_dofs <= self.AUTO_FALLBACK_LIMIT):
                 raise
-            import warnings
-            warnings.warn(f"the iterative solver did not converge on this problem "
-                          f"({self.num_dofs} unknowns, {exc.reason}); falling back to the "
-                          f"direct solver (MUMPS)", RuntimeWarning, stacklevel=2)
             self._linear.solver.destroy()
             self.solver_preset = "direct"
-            keep = ("mat_mumps", "pc_factor")
-            self.petsc_options = {k: v for k, v in self.petsc_options.items()
-                                  if k.startswith(keep)}
-            self._linear.solver = self._make_solver("direct")
+            self._linear.solver = direct_fallback(self.device.comm, self.num_dofs, exc.reason,
+                                                  self.petsc_options)
             self._linear.recycler = None
             self._linear.solver.set_operator(self._linear.A)
             u = self._linear.solve(self.L_form)

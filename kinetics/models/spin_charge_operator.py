@@ -16,7 +16,8 @@ import time
 import numpy as np
 
 from kinetics.solvers import assembly
-from kinetics.solvers.linear import LinearSolver, SolverError, amg_defaults
+from kinetics.solvers.linear import (AUTO_FALLBACK_LIMIT, LinearSolver, SolverError,
+                                     amg_defaults, direct_fallback)
 
 __all__ = ["SpinChargeOperator"]
 
@@ -225,19 +226,12 @@ class SpinChargeOperator:
         self.timings["solve"] += self._solver.timings["solve"] - solve0
 
     #: With ``solver="auto"``, a failed iterative solve is repeated with MUMPS up to this size.
-    AUTO_FALLBACK_LIMIT = 400_000
+    AUTO_FALLBACK_LIMIT = AUTO_FALLBACK_LIMIT
 
     def _fallback_to_direct(self, reason: str = ""):
-        import warnings
-        warnings.warn(f"the iterative solver did not converge on this problem "
-                      f"({self.num_dofs} unknowns{', ' + reason if reason else ''}); "
-                      f"falling back to the direct solver (MUMPS)",
-                      RuntimeWarning, stacklevel=3)
         self._solver.destroy()
         self.solver_preset = "direct"
-        keep = ("mat_mumps", "pc_factor", "ksp_view", "ksp_monitor")
-        self._solver = LinearSolver(self.device.comm, "direct",
-                                    {k: v for k, v in self.petsc_options.items()
-                                     if k.startswith(keep)})
+        self._solver = direct_fallback(self.device.comm, self.num_dofs, reason,
+                                       self.petsc_options)
         self._solver.set_operator(self._A)
 

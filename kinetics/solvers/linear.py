@@ -71,7 +71,15 @@ from kinetics.solvers.options import (  # noqa: F401  (re-exported)
 
 __all__ = ["PRESETS", "SolverError", "LinearSolver", "choose_preset", "amg_defaults",
            "AUTO_DIRECT_LIMITS", "STRONG_THRESHOLD", "DIRECT_RESIDUAL_BOUND",
-           "KRYLOV_RESIDUAL_FACTOR", "REBUILD_EXTRA_ITERATIONS", "REUSE_LU_REBUILD_ITERATIONS"]
+           "KRYLOV_RESIDUAL_FACTOR", "REBUILD_EXTRA_ITERATIONS", "REUSE_LU_REBUILD_ITERATIONS",
+           "AUTO_FALLBACK_LIMIT", "direct_fallback"]
+
+#: With a model's ``solver="auto"``, a failed iterative solve is repeated with MUMPS up to
+#: this many unknowns (:func:`direct_fallback`).
+AUTO_FALLBACK_LIMIT = 400_000
+
+#: Option prefixes of the user's PETSc options that a direct fallback solver keeps.
+DIRECT_FALLBACK_OPTIONS = ("mat_mumps", "pc_factor", "ksp_view", "ksp_monitor")
 
 #: Krylov settings of a solve that reuses an LU factorization of an earlier operator.
 _REUSE_LU = {"type": "gmres", "restart": 30, "rtol": 1e-12, "max_it": 60}
@@ -468,3 +476,16 @@ class LinearSolver:
         for name in list(opts.getAll()):
             if name.startswith(self.prefix):
                 opts.delValue(name)
+
+
+def direct_fallback(comm, num_dofs: int, reason: str, options: dict) -> "LinearSolver":
+    """The MUMPS solver that replaces a failed ``auto`` iterative one, after a RuntimeWarning
+    naming the problem size and the failure ``reason``; of the user's PETSc ``options`` it
+    keeps those starting with :data:`DIRECT_FALLBACK_OPTIONS`.  The caller sets its
+    operator."""
+    import warnings
+    warnings.warn(f"the iterative solver did not converge on this problem "
+                  f"({num_dofs} unknowns{', ' + reason if reason else ''}); "
+                  f"falling back to the direct solver (MUMPS)", RuntimeWarning, stacklevel=3)
+    return LinearSolver(comm, "direct", {k: v for k, v in options.items()
+                                         if k.startswith(DIRECT_FALLBACK_OPTIONS)})
