@@ -45,29 +45,17 @@ def spin_frame(m) -> np.ndarray:
 
 def _interface_combination(B, weights):
     """The scalar matrix Σ_ab weights[a, b] B_ab of the 3x3 spin blocks (a, b = μx, μy, μz)
-    of the interface matrix B (block size 4), built from B's few nonzeros."""
+    of the interface matrix B (block size 4), one row per node."""
+    ip, jj, blocks = _spin_blocks(B)
+    return _scalar_aij(B, ip, jj, np.einsum("nab,ab->n", blocks, np.asarray(weights)))
+
+
+def _scalar_aij(B, ip, jj, data):
+    """An assembled AIJ matrix with one row and column per node of B (block size 4) from
+    the local CSR arrays (:func:`_spin_blocks` layout)."""
     from petsc4py import PETSc
-    indptr, cols, vals = B.getValuesCSR()
-    r0, r1 = B.getOwnershipRange()
-    n = (r1 - r0) // 4
-    N = B.getSize()[0] // 4
-    rows = np.repeat(np.arange(r0, r1), np.diff(indptr))
-    ra, ca = rows % 4, cols % 4
-    keep = (ra > 0) & (ca > 0)
-    w = np.asarray(weights)[ra[keep] - 1, ca[keep] - 1] * vals[keep]
-    i = rows[keep] // 4 - r0 // 4
-    j = cols[keep] // 4
-    nz = w != 0.0
-    i, j, w = i[nz], j[nz], w[nz]
-    key = i.astype(np.int64) * N + j
-    uniq, inv = np.unique(key, return_inverse=True)
-    data = np.zeros(uniq.size)
-    np.add.at(data, inv, w)
-    ii, jj = uniq // N, uniq % N
-    ip = np.zeros(n + 1, dtype=PETSc.IntType)
-    np.cumsum(np.bincount(ii, minlength=n), out=ip[1:])
-    C = PETSc.Mat().createAIJ(size=((n, N), (n, N)),
-                              csr=(ip, jj.astype(PETSc.IntType), data), comm=B.getComm())
+    n, N = len(ip) - 1, B.getSize()[0] // 4
+    C = PETSc.Mat().createAIJ(size=((n, N), (n, N)), csr=(ip, jj, data), comm=B.getComm())
     C.assemble()
     return C
 
@@ -140,19 +128,11 @@ def rotated_spin_blocks(P, E):
     list of petsc4py.PETSc.Mat
         [S_∥, S_2, S_3], scalar AIJ matrices (one row per node); owned by the caller.
     """
-    from petsc4py import PETSc
     ip, jj, blocks = _spin_blocks(P)
     R = np.einsum("ka,nab,lb->nkl", E, blocks, E)
     shift = np.abs(R).sum(axis=2)
-    n, N = len(ip) - 1, P.getSize()[0] // 4
-    out = []
-    for k in range(3):
-        data = R[:, k, k] + shift[:, k] - np.abs(R[:, k, k])
-        S = PETSc.Mat().createAIJ(size=((n, N), (n, N)), csr=(ip, jj, data),
-                                  comm=P.getComm())
-        S.assemble()
-        out.append(S)
-    return out
+    return [_scalar_aij(P, ip, jj, R[:, k, k] + shift[:, k] - np.abs(R[:, k, k]))
+            for k in range(3)]
 
 
 class SpinChargePC:
