@@ -48,8 +48,8 @@ from kinetics import validation
 
 __all__ = ["matsubara_frequencies", "tail_coefficient", "bcs_gap", "bcs_gap_zero_temperature",
            "ag_critical_temperature", "ag_linear_critical_temperature", "GapSolution",
-           "GapEquation", "self_consistent_gap", "linear_gain", "critical_temperature",
-           "supercurrent_density", "supercurrent"]
+           "GapEquation", "matsubara_solves", "self_consistent_gap", "linear_gain",
+           "critical_temperature", "pair_potential_at", "supercurrent_density", "supercurrent"]
 
 
 # the bulk references (and the frequency grid) live in kinetics.usadel.bulk
@@ -60,6 +60,31 @@ from kinetics.usadel.bulk import (ag_critical_temperature,  # noqa: E402,F401  (
 
 
 # ------------------------------------------------------------------- the gap equation on FEM
+def matsubara_solves(problem, omegas):
+    """Solve ``problem`` at each Matsubara frequency of ``omegas`` in turn (ε = 0, η = ω_n),
+    the first from :meth:`UsadelProblem.initial_guess`, the others by continuation in ω (a
+    failed step once more from the initial guess); yields the Newton iterations after each
+    solve, with the solution in ``problem.u``.
+
+    Raises
+    ------
+    kinetics.solvers.linear.SolverError
+        When Newton fails at a frequency from both starting points.
+    """
+    from kinetics.solvers.linear import SolverError
+    for i, w in enumerate(omegas):
+        problem.set_broadening(float(w))
+        if i == 0:
+            problem.initial_guess(0.0)
+        try:
+            its = problem.solve(0.0)
+        except SolverError:
+            problem.initial_guess(0.0)                # from the local bulk state instead
+            its = problem.solve(0.0)
+        yield its
+
+
+
 @dataclasses.dataclass
 class GapSolution:
     """Result of :func:`self_consistent_gap`.
@@ -113,35 +138,39 @@ class GapEquation:
     def __init__(self, problem, temperature: float, omega_max: float | None = None):
         from dolfinx import fem
         self.problem = p = problem
-        self.T = validation.positive("GapEquation", "temperature", temperature, limit=1e8)
         sc = {r: reg for r, reg in p.regions.items() if reg.tc0 > 0}
         if not sc:
             raise ValueError("GapEquation: no region has a critical temperature tc0 > 0")
         if not p.delta_field:
             raise ValueError("GapEquation: build the UsadelProblem with delta_field=True")
-        top = max(max(reg.tc0 for reg in sc.values()), self.T)
-        self.omegas = matsubara_frequencies(self.T, 40 * top if omega_max is None else omega_max)
-        self.tail = tail_coefficient(self.T, len(self.omegas))
-        self.inv_sum = 2 * math.pi * self.T * float(np.sum(1 / self.omegas))
         self.W = fem.functionspace(p.mesh, ("Lagrange", p.degree, (2,)))
         self.state = fem.Function(self.W, name="delta")
         self._wmap = np.full(len(self.state.x.array) // 2, -1, dtype=np.int64)
         self._wmap[self.W.dofmap.list.ravel()] = p.space.dofmap.list.ravel()
-        dev, owner = p.device, {}
+        dev = p.device
         self.regions = []
         for name, reg in sc.items():
             cells = dev.cell_tags.find(dev.region_tag(name))
             k = int(p.cell_domain[cells[0]]) if len(cells) else 0
             nodes = np.unique(self.W.dofmap.list[cells].ravel())
-            for n in nodes:
-                if owner.get(int(n), reg.tc0) != reg.tc0:
+            for other, oreg, _, _, onodes in self.regions:
+                if oreg.tc0 != reg.tc0 and np.intersect1d(nodes, onodes).size:
                     raise ValueError(f"GapEquation: superconducting regions of different tc0 "
                                      f"share nodes ('{name}'); separate them by a tunnel "
                                      f"interface")
-                owner[int(n)] = reg.tc0
             self.regions.append((name, reg, cells, k, nodes))
         self.matsubara_sums = 0
         self.newton_iterations = 0
+        self.set_temperature(temperature, omega_max)
+
+    def set_temperature(self, temperature: float, omega_max: float | None = None) -> None:
+        """T > 0 (energy units) and the Matsubara grid up to ω_max (default
+        40·max(T_c0, T)) of the next evaluations.  ValueError for T ≤ 0."""
+        self.T = validation.positive("GapEquation", "temperature", temperature, limit=1e8)
+        top = max(max(reg.tc0 for _, reg, _, _, _ in self.regions), self.T)
+        self.omegas = matsubara_frequencies(self.T, 40 * top if omega_max is None else omega_max)
+        self.tail = tail_coefficient(self.T, len(self.omegas))
+        self.inv_sum = 2 * math.pi * self.T * float(np.sum(1 / self.omegas))
 
     # -- one Matsubara sum -----------------------------------------------------------------
     def set_delta(self, values: np.ndarray) -> None:
@@ -156,20 +185,12 @@ class GapEquation:
     def anomalous_sum(self) -> list:
         """2πT Σ_{n<N} F(ω_n) at every local node of :attr:`W`, one complex array per
         domain, for the current Δ (Newton per frequency, continuation in ω)."""
-        from kinetics.solvers.linear import SolverError
         from kinetics.usadel import riccati
         from kinetics.usadel.parameters import unpack
         p, K = self.problem, len(self.problem.domains)
         total = [np.zeros(len(self._wmap), dtype=complex) for _ in range(K)]
-        for i, w in enumerate(self.omegas):
-            p.set_broadening(float(w))
-            if i == 0:
-                p.initial_guess(0.0)
-            try:
-                self.newton_iterations += p.solve(0.0)
-            except SolverError:
-                p.initial_guess(0.0)                  # from the local bulk state instead
-                self.newton_iterations += p.solve(0.0)
+        for its in matsubara_solves(p, self.omegas):
+            self.newton_iterations += its
             arr = p.u.x.array.reshape(-1, 16 * K)[self._wmap]
             for k in range(K):
                 fs = riccati.pair_amplitudes(*unpack(arr[:, 16 * k:16 * (k + 1)]))[0]
@@ -237,7 +258,6 @@ def self_consistent_gap(problem, temperature: float, *, omega_max: float | None 
     comm = problem.mesh.comm
     n_owned = gap.W.dofmap.index_map.size_local
     mask = gap.sc_mask()[:n_owned]
-    x = gap.W.dofmap.index_map
     current = gap.initial()
     residuals: list = []
 
@@ -306,15 +326,14 @@ def linear_gain(problem, temperature: float, *, omega_max: float | None = None,
     with Δ = 1e-7 T_c0 · v, v of unit norm over the nodes, λ the Rayleigh quotient, to a
     change below ``tol``·λ): λ > 1 below T_c, λ < 1 above (exactly 1 at T = T_c0 in a clean
     bulk superconductor).  Raises as :class:`GapEquation`."""
-    return _power(problem, temperature, omega_max, tol, max_iterations)[0]
+    return _power(GapEquation(problem, temperature, omega_max), tol, max_iterations)[0]
 
 
-def _power(problem, temperature, omega_max, tol, max_iterations, start=None):
-    """(λ, v) of :func:`linear_gain`, from the vector ``start`` (the v of an earlier call on
-    the same problem) when given."""
+def _power(gap: GapEquation, tol, max_iterations, start=None):
+    """(λ, v) of :func:`linear_gain` for the map ``gap`` at its temperature, from the vector
+    ``start`` (the v of an earlier call on the same problem) when given."""
     from mpi4py import MPI
-    gap = GapEquation(problem, temperature, omega_max)
-    comm = problem.mesh.comm
+    comm = gap.problem.mesh.comm
     mask = gap.sc_mask()
     eps = 1e-7 * max(reg.tc0 for _, reg, _, _, _ in gap.regions)
 
@@ -361,10 +380,12 @@ def critical_temperature(problem, *, t_low: float | None = None, t_high: float |
     w = 40 * top if omega_max is None else omega_max
     memo: dict = {}
     state = {"v": None}
+    gap = GapEquation(problem, hi, w)
 
     def f(T):
         if T not in memo:
-            lam, state["v"] = _power(problem, T, w, 1e-3 * tol, 50, state["v"])
+            gap.set_temperature(T, w)
+            lam, state["v"] = _power(gap, 1e-3 * tol, 50, state["v"])
             memo[T] = lam - 1.0
         return memo[T]
     if f(hi) >= 0:
@@ -446,10 +467,6 @@ def supercurrent(problem, temperature: float, surface: str, direction, *,
     dS = ufl.Measure("dS", domain=p.mesh, subdomain_data=dev.facet_tags)(tag)
     form = fem.form(ufl.inner(j, dvec) * ds + ufl.inner(ufl.avg(j), dvec) * dS)
     total = 0.0
-    for i, w in enumerate(omegas):
-        p.set_broadening(float(w))
-        if i == 0:
-            p.initial_guess(0.0)
-        p.solve(0.0)
+    for _ in matsubara_solves(p, omegas):
         total += 2 * math.pi * T * p.mesh.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
     return total
