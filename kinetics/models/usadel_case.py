@@ -27,7 +27,7 @@ from kinetics.case_schema import (MAX_COUNT, Array, Bool, Integer, Number, Strin
 from kinetics.models.registry import CaseModel, register
 
 __all__ = ["USADEL", "SCHEMA", "REGION", "RESERVOIR", "TUNNEL", "SUPERCURRENT", "build",
-           "usadel", "equilibrium", "run", "doc_tables"]
+           "usadel", "self_consistent", "supercurrent_and_tc", "run", "doc_tables"]
 
 _LIMIT = 1e8     # bound of |Δ|, |h|, D̂, τ in E₀ units (kinetics.usadel.parameters)
 _PHASE = Number(unit="rad", lo=-1e3, hi=1e3, default=0.0,
@@ -300,16 +300,11 @@ def build(spec: dict, device, jit_options: dict | None = None):
                          delta_field=any(r.tc0 > 0 for r in regions.values()))
 
 
-def equilibrium(spec: dict, problem, points, progress=None, stage: str = "gap") -> dict:
-    """The Matsubara part of ``[usadel]`` (:mod:`kinetics.usadel.matsubara`): ``stage``
-    ``"gap"``: the self-consistent Δ at ``temperature`` when a region has ``tc0`` (it stays
-    in the problem for the DOS sweep); ``"after"``: the supercurrent and T_c.
-
-    Returns
-    -------
-    dict: ``max_delta``, ``delta_at_probes`` (complex as [re, im], E₀), ``gap_iterations``,
-    ``matsubara_frequencies``; ``supercurrent`` (σ_N E₀ L^{dim−2}/e: module docstring of
-    matsubara); ``critical_temperature`` (E₀).
+def self_consistent(spec: dict, problem, points, progress=None) -> dict:
+    """The self-consistent Δ at ``temperature`` (:func:`kinetics.usadel.matsubara.
+    self_consistent_gap`) when a region has ``tc0``; it stays in the problem for the DOS
+    sweep.  Returns {} otherwise, else ``max_delta``, ``delta_at_probes`` ([re, im] per
+    probe, E₀), ``gap_iterations``, ``matsubara_frequencies``.
 
     Raises
     ------
@@ -317,30 +312,40 @@ def equilibrium(spec: dict, problem, points, progress=None, stage: str = "gap") 
         When the gap iteration or a Newton solve fails.
     """
     from kinetics.usadel import matsubara as ms
-    T, w = spec.get("temperature"), spec.get("omega_max")
-    paired = any(r.tc0 > 0 for r in problem.regions.values())
-    out: dict = {}
-    if stage == "gap":
-        if paired and T is not None:
-            if progress is not None:
-                progress.step(f"usadel: self-consistent gap at T = {T:g} E0")
-            sol = ms.self_consistent_gap(problem, T, omega_max=w)
-            d = ms.pair_potential_at(problem, points)
-            out = {"max_delta": sol.max_delta, "delta_at_probes": np.stack([d.real, d.imag], 1),
-                   "gap_iterations": sol.iterations, "matsubara_frequencies": sol.frequencies}
-        problem.set_broadening(spec["broadening"])
-        return out
+    T = spec.get("temperature")
+    if T is None or not any(r.tc0 > 0 for r in problem.regions.values()):
+        return {}
+    if progress is not None:
+        progress.step(f"usadel: self-consistent gap at T = {T:g} E0")
+    sol = ms.self_consistent_gap(problem, T, omega_max=spec.get("omega_max"))
+    d = ms.pair_potential_at(problem, points)
+    problem.set_broadening(spec["broadening"])
+    return {"max_delta": sol.max_delta, "delta_at_probes": np.stack([d.real, d.imag], 1),
+            "gap_iterations": sol.iterations, "matsubara_frequencies": sol.frequencies}
+
+
+def supercurrent_and_tc(spec: dict, problem, progress=None) -> dict:
+    """``supercurrent`` (σ_N E₀ L^{dim−2}/e, :func:`kinetics.usadel.matsubara.supercurrent`)
+    with ``[usadel.supercurrent]`` and ``critical_temperature`` (E₀) when asked for; T_c
+    last, since it leaves a tiny Δ in the problem.
+
+    Raises
+    ------
+    kinetics.solvers.linear.SolverError
+        When a Newton solve fails.
+    """
+    from kinetics.usadel import matsubara as ms
+    w, out = spec.get("omega_max"), {}
     if "supercurrent" in spec:
         sc = spec["supercurrent"]
         if progress is not None:
             progress.step(f"usadel: supercurrent through {sc['surface']}")
-        out["supercurrent"] = ms.supercurrent(problem, T, sc["surface"], sc["direction"],
-                                              omega_max=w)
+        out["supercurrent"] = ms.supercurrent(problem, spec["temperature"], sc["surface"],
+                                              sc["direction"], omega_max=w)
     if spec.get("critical_temperature"):
         if progress is not None:
             progress.step("usadel: critical temperature")
         out["critical_temperature"] = ms.critical_temperature(problem, omega_max=w)
-    problem.set_broadening(spec["broadening"])
     return out
 
 
@@ -435,9 +440,9 @@ def run(case, device, context) -> dict:
                           f"unknowns in {len(problem.domains)} domain(s), degree "
                           f"{problem.degree}")
     try:
-        eq = equilibrium(spec, problem, points, context.progress, "gap")
+        eq = self_consistent(spec, problem, points, context.progress)
         out = usadel(spec, problem, points, context.progress)
-        eq.update(equilibrium(spec, problem, points, context.progress, "after"))
+        eq.update(supercurrent_and_tc(spec, problem, context.progress))
     finally:
         problem.destroy()
     results = {**out, "probes_m": probes, "broadening": float(spec["broadening"]),
