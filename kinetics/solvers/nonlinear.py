@@ -34,6 +34,11 @@ assembled once more at the returned u and ‖F(u)‖₂ must be at most
 :class:`~kinetics.solvers.linear.SolverError` (reason ``"TRUE_RESIDUAL"``) names both
 numbers.  A ``PETSc.Error`` while reading the options (e.g. an unknown ``snes_type``) raises
 :class:`~kinetics.solvers.linear.SolverError` too.
+
+:class:`SNESDriver` holds everything above that does not depend on how the unknowns are
+stored (options, SNES set-up, the solve loop, the checks); :class:`NonlinearSolver` stores
+them in one Function, :class:`kinetics.solvers.nonlinear_block.BlockNonlinearSolver` in K
+Functions on different (sub)mesh spaces.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ import numpy as np
 from kinetics.solvers.linear import PRESETS, SolverError
 from kinetics.solvers.system import lift
 
-__all__ = ["NonlinearSolver", "SNES_DEFAULTS", "SNES_RESIDUAL_FACTOR"]
+__all__ = ["NonlinearSolver", "SNESDriver", "SNES_DEFAULTS", "SNES_RESIDUAL_FACTOR"]
 
 #: The final residual ‖F(u)‖₂, evaluated again after SNES reports convergence, must be at
 #: most this factor times max(snes_rtol ‖F(u₀)‖₂, snes_atol) (module docstring).  Measured
@@ -74,7 +79,161 @@ def _reason_name(value: int) -> str:
     return names.get(value, str(value))
 
 
-class NonlinearSolver:
+class SNESDriver:
+    """The part of a SNES Newton solver shared by :class:`NonlinearSolver` and
+    :class:`~kinetics.solvers.nonlinear_block.BlockNonlinearSolver` (module docstring).
+
+    A subclass creates the residual vector ``self._b``, the Jacobian matrix ``self._A`` and
+    the solution vector ``self._x``, then calls :meth:`_setup`; it implements
+
+    - ``_update(x)``: copy the SNES iterate x into its Function(s) and scatter their ghosts;
+    - ``_load(x)``: copy its Function(s) into x (the initial guess);
+    - ``_residual(snes, x, b)`` and ``_jacobian(snes, x, A, P)`` (SNES callbacks);
+    - ``_local_values()``: the owned values of the Function(s) (a list of numpy arrays);
+    - ``_result()``: what :meth:`solve` returns.
+    """
+
+    def _setup(self, comm, preset: str, options: dict | None) -> None:
+        """Options database entries under a fresh prefix, the SNES and its callbacks.
+
+        Raises
+        ------
+        ValueError
+            For an unknown preset.
+        kinetics.solvers.linear.SolverError
+            When PETSc refuses the options (reason ``"PETSC_ERROR"``).
+        """
+        from petsc4py import PETSc
+        if preset not in PRESETS:
+            raise ValueError(f"unknown solver preset '{preset}'; valid: {', '.join(PRESETS)}")
+        self.comm = comm
+        self.preset = preset
+        self.prefix = f"kinetics_snes_{next(_counter)}_"
+        self.options = {**SNES_DEFAULTS, **PRESETS[preset], **(options or {})}
+        db = PETSc.Options()
+        for k, v in self.options.items():
+            db[self.prefix + k] = v
+        self.snes = PETSc.SNES().create(comm)
+        self.snes.setOptionsPrefix(self.prefix)
+        self.snes.setFunction(self._residual, self._b)
+        self.snes.setJacobian(self._jacobian, self._A, self._A)
+        self.snes.setMonitor(self._monitor)
+        try:
+            self.snes.setFromOptions()
+            self.snes.getKSP().setFromOptions()
+        except PETSc.Error as exc:
+            user = ", ".join(f"{k}={v}" for k, v in (options or {}).items()) or "none"
+            raise SolverError(f"PETSc refused the options of the nonlinear solver ({preset} "
+                              f"preset; user options: {user}): {str(exc).strip()}",
+                              reason="PETSC_ERROR") from None
+        self.iterations = 0
+        self.residuals: list[float] = []
+        self.reason = ""
+        self.final_residual = None
+
+    def _monitor(self, snes, its, norm) -> None:
+        self.residuals.append(float(norm))
+
+    # -- solve -------------------------------------------------------------------------
+    def solve(self):
+        """Run Newton from the current unknowns; on success they hold the solution (ghosts
+        updated).
+
+        Returns
+        -------
+        The Function (:class:`NonlinearSolver`) or the list of Functions
+        (:class:`~kinetics.solvers.nonlinear_block.BlockNonlinearSolver`).
+
+        Raises
+        ------
+        kinetics.solvers.linear.SolverError
+            When SNES reports divergence (negative converged reason: e.g.
+            ``DIVERGED_MAX_IT``, ``DIVERGED_LINE_SEARCH``, ``DIVERGED_LINEAR_SOLVE``,
+            ``DIVERGED_FNORM_NAN``) or a PETSc error occurs, with ``reason`` and
+            ``residuals`` set; when the solution contains NaN/Inf (reason ``"NAN"``); when
+            the residual re-assembled at the solution is too large (``"TRUE_RESIDUAL"``,
+            module docstring).  The unknowns then hold the last iterate.
+        """
+        from petsc4py import PETSc
+        self.residuals = []
+        self._load(self._x)
+        try:
+            self.snes.solve(None, self._x)
+        except PETSc.Error as exc:
+            self.reason = "PETSC_ERROR"
+            raise SolverError(f"nonlinear solve failed ({self.preset} preset): {exc}",
+                              reason=self.reason, residuals=self.residuals) from exc
+        finally:
+            self._update(self._x)
+        self.iterations = self.snes.getIterationNumber()
+        reason = self.snes.getConvergedReason()
+        self.reason = _reason_name(reason)
+        if reason < 0:
+            self._raise(reason)
+        self._check_finite()
+        self._check_residual()
+        return self._result()
+
+    def _check_residual(self) -> None:
+        """Assemble F at the returned u and compare ‖F‖₂ with the requested tolerance."""
+        from petsc4py import PETSc
+        F = self._b.duplicate()
+        self._residual(self.snes, self._x, F)
+        fnorm = F.norm()
+        F.destroy()
+        rtol, atol, _, _ = self.snes.getTolerances()
+        f0 = self.residuals[0] if self.residuals else fnorm
+        bound = SNES_RESIDUAL_FACTOR * max(rtol * f0, atol)
+        self.final_residual = fnorm
+        if fnorm <= bound or fnorm == 0.0:
+            return
+        ksp = self.snes.getKSP()
+        ksp_type, pc_type = ksp.getType(), ksp.getPC().getType()
+        if self.reason == "CONVERGED_ITS":
+            hint = ("SNES stopped after a fixed number of steps (snes_type ksponly, "
+                    "snes_convergence_test skip)")
+        elif ksp_type == PETSc.KSP.Type.PREONLY and pc_type not in ("lu", "cholesky"):
+            hint = (f"ksp_type preonly with pc_type {pc_type} does not solve the Newton "
+                    f"systems; use pc_type lu or a Krylov ksp_type")
+        else:
+            hint = ("the step tolerance snes_stol stopped Newton early (a poor Jacobian or "
+                    "inexact linear solves)")
+        raise SolverError(
+            f"nonlinear solve gave a wrong answer: SNES reported {self.reason} after "
+            f"{self.iterations} Newton iterations, but ||F(u)|| = {fnorm:.3e} exceeds "
+            f"{SNES_RESIDUAL_FACTOR:g} max(snes_rtol ||F(u0)||, snes_atol) = {bound:.3e} "
+            f"(||F(u0)|| = {f0:.3e}; ksp_type {ksp_type}, pc_type {pc_type}, "
+            f"'{self.preset}' preset). Likely cause: {hint}.",
+            reason="TRUE_RESIDUAL", residuals=self.residuals, true_residual=fnorm, bound=bound)
+
+    def _raise(self, reason: int):
+        tail = ", ".join(f"{r:.3e}" for r in self.residuals[-6:])
+        lin = self.snes.getKSP().getConvergedReason()
+        raise SolverError(
+            f"nonlinear solve did not converge: SNES reason {self.reason} ({reason}) after "
+            f"{self.iterations} Newton iterations (last KSP reason {lin}) with the "
+            f"'{self.preset}' preset; residual norms: [{tail}]. Try a better initial guess, "
+            f"more iterations (snes_max_it) or another line search (snes_linesearch_type).",
+            reason=self.reason, residuals=self.residuals)
+
+    def _check_finite(self):
+        bad = sum(int(np.count_nonzero(~np.isfinite(a))) for a in self._local_values())
+        if self.comm.allreduce(bad) > 0:
+            raise SolverError("nonlinear solve produced NaN/Inf values", reason="NAN",
+                              residuals=self.residuals)
+
+    def destroy(self):
+        """Free the PETSc objects and remove this solver's options from the database."""
+        from petsc4py import PETSc
+        for obj in (self.snes, self._A, self._b, self._x):
+            obj.destroy()
+        db = PETSc.Options()
+        for name in list(db.getAll()):
+            if name.startswith(self.prefix):
+                db.delValue(name)
+
+
+class NonlinearSolver(SNESDriver):
     """Solve F(u; v) = 0 for the Function u by Newton's method on PETSc SNES.
 
     Parameters
@@ -121,7 +280,6 @@ class NonlinearSolver:
         import ufl
         from dolfinx import fem
         from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
         if preset not in PRESETS:
             raise ValueError(f"unknown solver preset '{preset}'; valid: {', '.join(PRESETS)}")
         self.u = u
@@ -130,33 +288,10 @@ class NonlinearSolver:
             J = ufl.derivative(F, u, ufl.TrialFunction(u.function_space))
         self.F_form = fem.form(F, jit_options=jit_options)
         self.J_form = fem.form(J, jit_options=jit_options)
-        self.preset = preset
-        self.prefix = f"kinetics_snes_{next(_counter)}_"
-        self.options = {**SNES_DEFAULTS, **PRESETS[preset], **(options or {})}
-        db = PETSc.Options()
-        for k, v in self.options.items():
-            db[self.prefix + k] = v
-        comm = u.function_space.mesh.comm
         self._b = fpetsc.create_vector(self.F_form)
         self._A = fpetsc.create_matrix(self.J_form)
         self._x = u.x.petsc_vec.duplicate()
-        self.snes = PETSc.SNES().create(comm)
-        self.snes.setOptionsPrefix(self.prefix)
-        self.snes.setFunction(self._residual, self._b)
-        self.snes.setJacobian(self._jacobian, self._A, self._A)
-        self.snes.setMonitor(self._monitor)
-        try:
-            self.snes.setFromOptions()
-            self.snes.getKSP().setFromOptions()
-        except PETSc.Error as exc:
-            user = ", ".join(f"{k}={v}" for k, v in (options or {}).items()) or "none"
-            raise SolverError(f"PETSc refused the options of the nonlinear solver ({preset} "
-                              f"preset; user options: {user}): {str(exc).strip()}",
-                              reason="PETSC_ERROR") from None
-        self.iterations = 0
-        self.residuals: list[float] = []
-        self.reason = ""
-        self.final_residual = None
+        self._setup(u.function_space.mesh.comm, preset, options)
 
     # -- SNES callbacks ----------------------------------------------------------------
     def _update(self, x) -> None:
@@ -165,6 +300,15 @@ class NonlinearSolver:
         x.copy(self.u.x.petsc_vec)
         self.u.x.petsc_vec.ghostUpdate(addv=PETSc.InsertMode.INSERT,
                                        mode=PETSc.ScatterMode.FORWARD)
+
+    def _load(self, x) -> None:
+        self.u.x.petsc_vec.copy(x)
+
+    def _local_values(self):
+        return [self.u.x.petsc_vec.getArray(readonly=True)]
+
+    def _result(self):
+        return self.u
 
     def _residual(self, snes, x, b) -> None:
         """b ← F(x) with the Dirichlet rows x − g (lifted with J, see the module docstring)."""
@@ -185,103 +329,3 @@ class NonlinearSolver:
         A.zeroEntries()
         fpetsc.assemble_matrix(A, self.J_form, bcs=self.bcs)
         A.assemble()
-
-    def _monitor(self, snes, its, norm) -> None:
-        self.residuals.append(float(norm))
-
-    # -- solve -------------------------------------------------------------------------
-    def solve(self):
-        """Run Newton from the current u; on success u holds the solution (ghosts updated).
-
-        Returns
-        -------
-        dolfinx.fem.Function
-            ``u``.
-
-        Raises
-        ------
-        kinetics.solvers.linear.SolverError
-            When SNES reports divergence (negative converged reason: e.g.
-            ``DIVERGED_MAX_IT``, ``DIVERGED_LINE_SEARCH``, ``DIVERGED_LINEAR_SOLVE``,
-            ``DIVERGED_FNORM_NAN``) or a PETSc error occurs, with ``reason`` and
-            ``residuals`` set; or when the solution contains NaN/Inf (reason ``"NAN"``).
-            u then holds the last iterate.
-        """
-        from petsc4py import PETSc
-        self.residuals = []
-        self.u.x.petsc_vec.copy(self._x)
-        try:
-            self.snes.solve(None, self._x)
-        except PETSc.Error as exc:
-            self.reason = "PETSC_ERROR"
-            raise SolverError(f"nonlinear solve failed ({self.preset} preset): {exc}",
-                              reason=self.reason, residuals=self.residuals) from exc
-        finally:
-            self._update(self._x)
-        self.iterations = self.snes.getIterationNumber()
-        reason = self.snes.getConvergedReason()
-        self.reason = _reason_name(reason)
-        if reason < 0:
-            self._raise(reason)
-        self._check_finite()
-        self._check_residual()
-        return self.u
-
-    def _check_residual(self) -> None:
-        """Assemble F at the returned u and compare ‖F‖₂ with the requested tolerance."""
-        from petsc4py import PETSc
-        F = self._b.duplicate()
-        self._residual(self.snes, self._x, F)
-        fnorm = F.norm()
-        F.destroy()
-        rtol, atol, _, _ = self.snes.getTolerances()
-        f0 = self.residuals[0] if self.residuals else fnorm
-        bound = SNES_RESIDUAL_FACTOR * max(rtol * f0, atol)
-        self.final_residual = fnorm
-        if fnorm <= bound or fnorm == 0.0:
-            return
-        ksp = self.snes.getKSP()
-        ksp_type, pc_type = ksp.getType(), ksp.getPC().getType()
-        if self.reason == "CONVERGED_ITS":
-            hint = ("SNES stopped after a fixed number of steps (snes_type ksponly, "
-                    "snes_convergence_test skip)")
-        elif ksp_type == PETSc.KSP.Type.PREONLY and pc_type not in ("lu", "cholesky"):
-            hint = (f"ksp_type preonly with pc_type {pc_type} does not solve the Newton "
-                    f"systems; use pc_type lu or a Krylov ksp_type")
-        else:
-            hint = ("the step tolerance snes_stol stopped Newton early (a poor Jacobian or "
-                    "inexact linear solves)")
-        raise SolverError(
-            f"nonlinear solve gave a wrong answer: SNES reported {self.reason} after "
-            f"{self.iterations} Newton iterations, but ||F(u)|| = {fnorm:.3e} exceeds "
-            f"{SNES_RESIDUAL_FACTOR:g} max(snes_rtol ||F(u0)||, snes_atol) = {bound:.3e} "
-            f"(||F(u0)|| = {f0:.3e}; ksp_type {ksp_type}, pc_type {pc_type}, "
-            f"'{self.preset}' preset). Likely cause: {hint}.",
-            reason="TRUE_RESIDUAL", residuals=self.residuals, true_residual=fnorm, bound=bound)
-
-    def _raise(self, reason: int):
-        tail = ", ".join(f"{r:.3e}" for r in self.residuals[-6:])
-        lin = self.snes.getKSP().getConvergedReason()
-        raise SolverError(
-            f"nonlinear solve did not converge: SNES reason {self.reason} ({reason}) after "
-            f"{self.iterations} Newton iterations (last KSP reason {lin}) with the "
-            f"'{self.preset}' preset; residual norms: [{tail}]. Try a better initial guess, "
-            f"more iterations (snes_max_it) or another line search (snes_linesearch_type).",
-            reason=self.reason, residuals=self.residuals)
-
-    def _check_finite(self):
-        local = self.u.x.petsc_vec.getArray(readonly=True)
-        bad = int(np.count_nonzero(~np.isfinite(local)))
-        if self.u.function_space.mesh.comm.allreduce(bad) > 0:
-            raise SolverError("nonlinear solve produced NaN/Inf values", reason="NAN",
-                              residuals=self.residuals)
-
-    def destroy(self):
-        """Free the PETSc objects and remove this solver's options from the database."""
-        from petsc4py import PETSc
-        for obj in (self.snes, self._A, self._b, self._x):
-            obj.destroy()
-        db = PETSc.Options()
-        for name in list(db.getAll()):
-            if name.startswith(self.prefix):
-                db.delValue(name)
