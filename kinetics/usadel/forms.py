@@ -18,6 +18,21 @@ real and imaginary parts tested separately (and likewise for γ̃).  The boundar
 (D ǧ∇ǧ = D M Q M⁻¹ with Q built from N∂_nγ, Ñ∂_nγ̃, riccati.py), and inside one field a
 jump of D keeps D∂_nγ continuous, i.e. the matrix current (a transparent interface).
 
+SU(2) gauge fields (spin–orbit coupling linear in momentum: Rashba, Dresselhaus, strain;
+the covariant Usadel equation of Bergeret & Tokatly, PRB 89, 134517 (2014), in the Riccati
+form of Jacobsen, Ouassou & Linder (2015)): every ∇ becomes the covariant derivative ∇̃ǧ = ∇ǧ − i[Ǎ, ǧ] with
+Ǎ_k = diag(Â_k, −Â_k*), Â_k = Σ_b A_k^b σ_b/2 (A_k^b as in :mod:`kinetics.physics.gauge`, so
+that on the spin part of g it is 𝒟μ = ∂μ + A_k × μ, the normal-state convention).  ∇̃ obeys
+the product rule on the Nambu blocks, so the Riccati derivation goes through with
+𝒟_kγ = ∂_kγ − i(Â_kγ + γÂ_k*), 𝒟_kγ̃ = ∂_kγ̃ + i(Â_k*γ̃ + γ̃Â_k):
+
+    D[𝒟_k𝒟_kγ + 2(𝒟_kγ)Ñγ̃(𝒟_kγ)] = −i(X₁₁γ − γX₂₂ − X₁₂ + γX₂₁γ)   (and likewise γ̃),
+
+with the outer 𝒟_k𝒟_kγ = ∂_k(𝒟_kγ) − i(Â_k𝒟_kγ + 𝒟_kγÂ_k*).  Integrating ∂_k(𝒟_kγ)φ by
+parts gives the flux Σ_ij ∫ D (𝒟γ)_ij·∇φ_ij, whose natural boundary condition is again zero
+matrix current n·ǧ∇̃ǧ = 0, and the source terms of :func:`riccati_sources` (``gauge=``).
+tests/test_usadel_gauge.py checks the projection against the 4×4 equation.
+
 The matrix algebra (:func:`riccati_sources`) is written for any scalar type with +, −, ×, /
 (python/numpy complex numbers or :class:`Cx`), so the tests check the UFL path against
 :mod:`kinetics.usadel.riccati` with plain complex numbers.
@@ -26,7 +41,7 @@ The matrix algebra (:func:`riccati_sources`) is written for any scalar type with
 from __future__ import annotations
 
 __all__ = ["Cx", "LAYOUT", "riccati_sources", "residual", "split_unknown", "kl_flux",
-           "interface_residual"]
+           "interface_residual", "gauge_blocks", "covariant_derivatives"]
 
 #: indices of (Re γ, Im γ, Re γ̃, Im γ̃) in u, each [[11, 12], [21, 22]]
 LAYOUT = {"gamma_re": ((0, 1), (2, 3)), "gamma_im": ((4, 5), (6, 7)),
@@ -132,7 +147,7 @@ def _sandwich(a, left_conj: bool, right_conj: bool):
 
 
 def riccati_sources(gam, gam_t, dgam, dgam_t, *, z, delta, h=(0.0, 0.0, 0.0), D=1.0,
-                    inv_tau_sf=0.0, inv_tau_so=0.0, self_energies: bool = True):
+                    inv_tau_sf=0.0, inv_tau_so=0.0, self_energies: bool = True, gauge=None):
     """The sources S, S̃ of the weak form (module docstring), as 2×2 nested lists.
 
     Parameters
@@ -151,11 +166,17 @@ def riccati_sources(gam, gam_t, dgam, dgam_t, *, z, delta, h=(0.0, 0.0, 0.0), D=
         Diffusion coefficient in energy × length² units (module docstring of problem.py).
     inv_tau_sf, inv_tau_so:
         1/τ_sf, 1/τ_so (energy units); used when ``self_energies`` is true.
+    gauge:
+        None, or the list over k of the 2×2 SU(2) gauge matrices Â_k (:func:`gauge_blocks`);
+        then ``dgam``, ``dgam_t`` must be the covariant derivatives 𝒟_kγ, 𝒟_kγ̃
+        (:func:`covariant_derivatives`) and the sources gain the terms of the outer
+        covariant derivative (module docstring, "SU(2) gauge fields").
 
     Returns
     -------
     (S, S̃): S = 2D Σ_k(∂_kγ)Ñγ̃(∂_kγ) + i(X₁₁γ − γX₂₂ − X₁₂ + γX₂₁γ),
-    S̃ = 2D Σ_k(∂_kγ̃)Nγ(∂_kγ̃) + i(X₂₁ + γ̃X₁₁ − X₂₂γ̃ − γ̃X₁₂γ̃).
+    S̃ = 2D Σ_k(∂_kγ̃)Nγ(∂_kγ̃) + i(X₂₁ + γ̃X₁₁ − X₂₂γ̃ − γ̃X₁₂γ̃); with a gauge field ∂ → 𝒟
+    and S −= iD Σ_k (Â_k𝒟_kγ + 𝒟_kγÂ_k*), S̃ += iD Σ_k (Â_k*𝒟_kγ̃ + 𝒟_kγ̃Â_k).
     """
     i = 1j
     hx, hy, hz = h
@@ -186,7 +207,36 @@ def riccati_sources(gam, gam_t, dgam, dgam_t, *, z, delta, h=(0.0, 0.0, 0.0), D=
     for dk, dtk in zip(dgam, dgam_t):
         S = _add(S, _scale(2.0 * D, _mm(_mm(_mm(dk, Nt), gam_t), dk)))
         St = _add(St, _scale(2.0 * D, _mm(_mm(_mm(dtk, N), gam), dtk)))
+    for a, dk, dtk in zip(gauge or (), dgam, dgam_t):
+        ac = _conj_matrix(a)
+        S = _sub(S, _scale(D, _scale(i, _add(_mm(a, dk), _mm(dk, ac)))))
+        St = _add(St, _scale(D, _scale(i, _add(_mm(ac, dtk), _mm(dtk, a)))))
     return S, St
+
+
+def _conj_matrix(a):
+    return [[_conj(a[r][c]) for c in range(2)] for r in range(2)]
+
+
+def gauge_blocks(A_k):
+    """Â_k = Σ_b A_k^b σ_b / 2 (2×2 nested list of :class:`Cx`) of the three real components
+    A_k^b (UFL scalars or floats, 1/length) of the SU(2) gauge field along direction k
+    (convention of :mod:`kinetics.physics.gauge`: 𝒟μ = ∂μ + A_k × μ for a spin vector)."""
+    ax, ay, az = (0.5 * c for c in A_k)
+    return [[Cx(az), Cx(ax, -1.0 * ay)], [Cx(ax, ay), Cx(-1.0 * az)]]
+
+
+def covariant_derivatives(gam, gam_t, dgam, dgam_t, gauge):
+    """𝒟_kγ = ∂_kγ − i(Â_kγ + γÂ_k*) and 𝒟_kγ̃ = ∂_kγ̃ + i(Â_k*γ̃ + γ̃Â_k) (the (1,2) and
+    (2,1) Nambu blocks of ∇ǧ − i[Ǎ, ǧ], Ǎ = diag(Â, −Â*); module docstring), for lists
+    over k of 2×2 nested lists; returns the two lists."""
+    i = 1j
+    cov, cov_t = [], []
+    for a, dk, dtk in zip(gauge, dgam, dgam_t):
+        ac = _conj_matrix(a)
+        cov.append(_sub(dk, _scale(i, _add(_mm(a, gam), _mm(gam, ac)))))
+        cov_t.append(_add(dtk, _scale(i, _add(_mm(ac, gam_t), _mm(gam_t, a)))))
+    return cov, cov_t
 
 
 def split_unknown(u):
@@ -199,7 +249,7 @@ def split_unknown(u):
 
 
 def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
-             self_energies: bool):
+             self_energies: bool, gauge=None):
     """The weak residual F(u; v) of the module docstring (a UFL form).
 
     Parameters
@@ -218,6 +268,12 @@ def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
         UFL scalars.
     self_energies:
         Build the spin-flip/spin–orbit terms (False when both rates vanish everywhere).
+    gauge:
+        None (no SU(2) gauge field: the form above, unchanged), or a list over the gdim
+        spatial directions k of the three UFL scalars A_k^b (1/length, convention of
+        :mod:`kinetics.physics.gauge`): then the fluxes are the covariant derivatives,
+        Σ_ij ∫ D (𝒟γ)_ij·∇φ_ij, and the sources carry the outer covariant derivative
+        (module docstring).
     """
     import ufl
     gam, gam_t = split_unknown(u)
@@ -229,13 +285,28 @@ def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
                 for r in range(2)]
     dgam = [dblock(L["gamma_re"], L["gamma_im"], k) for k in range(gdim)]
     dgam_t = [dblock(L["gamma_t_re"], L["gamma_t_im"], k) for k in range(gdim)]
+    blocks = None
+    if gauge is not None:
+        blocks = [gauge_blocks(gauge[k]) for k in range(gdim)]
+        dgam, dgam_t = covariant_derivatives(gam, gam_t, dgam, dgam_t, blocks)
     S, St = riccati_sources(gam, gam_t, dgam, dgam_t, z=z, delta=delta, h=h, D=D,
                             inv_tau_sf=inv_tau_sf, inv_tau_so=inv_tau_so,
-                            self_energies=self_energies)
-    F = D * ufl.inner(grad_u, ufl.grad(v)) * dx
+                            self_energies=self_energies, gauge=blocks)
+    pairs = (((L["gamma_re"], L["gamma_im"]), S, dgam),
+             ((L["gamma_t_re"], L["gamma_t_im"]), St, dgam_t))
+    if gauge is None:
+        F = D * ufl.inner(grad_u, ufl.grad(v)) * dx
+    else:
+        flux = 0
+        for (re, im), _, d in pairs:
+            for k in range(gdim):
+                for r in range(2):
+                    for c in range(2):
+                        flux = flux + (d[k][r][c].re * ufl.grad(v[re[r][c]])[k]
+                                       + d[k][r][c].im * ufl.grad(v[im[r][c]])[k])
+        F = D * flux * dx
     src = 0
-    for (re, im), mat in (((L["gamma_re"], L["gamma_im"]), S),
-                          ((L["gamma_t_re"], L["gamma_t_im"]), St)):
+    for (re, im), mat, _ in pairs:
         for r in range(2):
             for c in range(2):
                 src = src + mat[r][c].re * v[re[r][c]] + mat[r][c].im * v[im[r][c]]
@@ -263,24 +334,43 @@ def kl_flux(gam1, gam_t1, gam2, gam_t2):
 
 
 def interface_residual(u1, u2, v1, v2, dS, kappa):
-    """The Kupriyanov–Lukichev terms of the weak form on the interior facets ``dS`` between
-    two domains with unknowns u1, u2 (16 components each, continuous across the facets, so
-    no side ordering is needed) and test functions v1, v2:
+    """The Kupriyanov–Lukichev terms of the weak form (Kupriyanov & Lukichev, JETP 67, 1163
+    (1988), in the Riccati form of :func:`kl_flux`) on the interface facets ``dS`` between
+    domain 1 and domain 2, split by test function:
 
-        −∮ κ F(γ₁ ← γ₂)·φ₁ − ∮ κ F(γ₂ ← γ₁)·φ₂   (and likewise for γ̃),
+        F₁ = −∮ κ F(γ₁ ← γ₂)·φ₁ dS,   F₂ = −∮ κ F(γ₂ ← γ₁)·φ₂ dS   (and likewise for γ̃),
 
-    F from :func:`kl_flux`; κ = D̂/ℓ, ℓ = R_□σ (module docstring of problem.py)."""
-    import ufl
-    g1, gt1 = split_unknown(ufl.avg(u1))
-    g2, gt2 = split_unknown(ufl.avg(u2))
+    F from :func:`kl_flux`, κ = D̂/ℓ, ℓ = R_□σ (module docstring of problem.py; energy ×
+    length units like D̂/length).
+
+    Parameters
+    ----------
+    u1, v1:
+        The 16-component unknown and test function of domain 1 *restricted to its side* of
+        the facets, e.g. ``u1("+")``, ``v1("+")``; ``u2``, ``v2`` those of domain 2
+        (``"-"``).  ``dS`` must order the sides so that every facet's '+' cell is in domain
+        1 (:meth:`kinetics.models.regions.RegionFields.dS`): with plain facet tags some
+        facets would pair the wrong cells — a wrong answer with no error.
+    dS:
+        Interior-facet measure of the interface.
+    kappa:
+        κ (a float or UFL scalar).
+
+    Returns
+    -------
+    (F₁, F₂): UFL forms, linear in v1 and in v2 respectively.
+    """
+    g1, gt1 = split_unknown(u1)
+    g2, gt2 = split_unknown(u2)
     L = LAYOUT
-    total = 0
+    out = []
     for (a, at, b, bt, v) in ((g1, gt1, g2, gt2, v1), (g2, gt2, g1, gt1, v2)):
         fl, flt = kl_flux(a, at, b, bt)
+        total = 0
         for (re, im), mat in (((L["gamma_re"], L["gamma_im"]), fl),
                               ((L["gamma_t_re"], L["gamma_t_im"]), flt)):
             for r in range(2):
                 for c in range(2):
-                    total = total + (mat[r][c].re * ufl.avg(v[re[r][c]])
-                                     + mat[r][c].im * ufl.avg(v[im[r][c]]))
-    return -kappa * total * dS
+                    total = total + mat[r][c].re * v[re[r][c]] + mat[r][c].im * v[im[r][c]]
+        out.append(-kappa * total * dS)
+    return out[0], out[1]

@@ -406,9 +406,11 @@ def pair_potential_at(problem, points) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ supercurrent
 def supercurrent_density(problem, domain: int = 0):
-    """(i/4) Tr[ρ₃ǧ∇ǧ] of the current solution in domain ``domain``, a real UFL vector of
+    """(i/4) Tr[ρ₃ǧ∇̃ǧ] of the current solution in domain ``domain``, a real UFL vector of
     the mesh's geometric dimension (1/length in mesh units): 2πT Σ_n of it times σ_N/e is
-    the supercurrent density (module docstring)."""
+    the supercurrent density (module docstring).  With an SU(2) gauge field ∇̃ǧ = ∇ǧ −
+    i[Ǎ, ǧ] (:mod:`kinetics.usadel.forms`), which adds −i Tr[ρ₃ǧǍǧ] (Tr ρ₃Ǎ = 0):
+    Tr[gÂg] + Tr[fÂ*f̃] + Tr[f̃Âf] + Tr[g̃Â*g̃] for ǧ = [[g, f], [−f̃, −g̃]]."""
     import ufl
 
     from kinetics.usadel import forms as fm
@@ -428,9 +430,21 @@ def supercurrent_density(problem, domain: int = 0):
                 dB = fm.Cx(ufl.grad(B[b][a].re)[k], ufl.grad(B[b][a].im)[k])
                 out = out + A[a][b] * dB
         return out
+    def trace(A):
+        return A[0][0] + A[1][1]
+
+    def tr_gauge(a):
+        """Tr[ρ₃ǧǍǧ] for Â = a."""
+        ac = [[x.conj() for x in row] for row in a]
+        mm = fm._mm
+        return (trace(mm(mm(g, a), g)) + trace(mm(mm(f, ac), ft)) + trace(mm(mm(ft, a), f))
+                + trace(mm(mm(gt, ac), gt)))
+    A = problem._gauge
     comps = []
     for k in range(problem.mesh.geometry.dim):
         t = tr(g, g, k) - tr(f, ft, k) + tr(ft, f, k) - tr(gt, gt, k)
+        if A is not None:
+            t = t - 1j * tr_gauge(fm.gauge_blocks([A[3 * k + b] for b in range(3)]))
         comps.append(-0.25 * t.im)                   # Re[(i/4) t]
     return ufl.as_vector(comps)
 

@@ -38,6 +38,12 @@ class UsadelRegion:
     tau_sf, tau_so:
         Spin-flip and spin–orbit scattering times (inverse energy units), > 0; ``inf``
         (default) switches the term off.
+    gauge:
+        SU(2) gauge field of spin–orbit coupling linear in momentum, a (3, 3) array
+        ``A[k, b]`` (direction k, spin component b) in 1/(mesh length unit), the convention
+        of :mod:`kinetics.physics.gauge` (e.g. ``rashba_dresselhaus(alpha) * L`` for a mesh
+        unit of L metres); entered through the covariant derivative
+        (:mod:`kinetics.usadel.forms`); only the rows k < mesh dimension act.  Default: none.
     tc0:
         Critical temperature k_B T_c0 ≥ 0 of the clean bulk material (energy units): the
         pairing interaction of the self-consistent gap equation
@@ -47,7 +53,8 @@ class UsadelRegion:
     Raises
     ------
     ValueError
-        For Δ < 0 or non-finite, non-finite phase or h, D ≤ 0, τ ≤ 0 or NaN, T_c0 < 0.
+        For Δ < 0 or non-finite, non-finite phase or h, D ≤ 0, τ ≤ 0 or NaN, T_c0 < 0,
+        a gauge field that is not a finite (3, 3) array.
     """
 
     delta: float | Callable = 0.0
@@ -57,6 +64,7 @@ class UsadelRegion:
     tau_sf: float = math.inf
     tau_so: float = math.inf
     tc0: float = 0.0
+    gauge: object = None
 
     def __post_init__(self):
         own = "UsadelRegion"
@@ -70,6 +78,8 @@ class UsadelRegion:
         self.tau_so = validation.positive(own, "tau_so", self.tau_so, allow_inf=True,
                                           limit=_LIMIT)
         self.tc0 = validation.nonnegative(own, "tc0", self.tc0, limit=_LIMIT)
+        self.gauge = (np.zeros((3, 3)) if self.gauge is None
+                      else validation.matrix3(own, "gauge", self.gauge, limit=_LIMIT))
 
 
 @dataclasses.dataclass

@@ -14,8 +14,9 @@ reservoir's Δe^{iφ} and h at the current energy; Δ = 0 gives a normal reservo
 every other boundary is a vacuum/insulator (zero matrix current, natural).  Interfaces
 between regions are transparent (γ continuous, D̂∂_nγ continuous) unless named in
 ``interfaces`` (:class:`~kinetics.usadel.domains.TunnelInterface`, Kupriyanov–Lukichev):
-then the regions on either side form different *domains* with their own 16 components of
-the unknown (:mod:`kinetics.usadel.domains`).
+then the regions on either side form different *domains*, each with its own 16-component
+space on the submesh of its regions, coupled by the interface terms and solved together
+(:mod:`kinetics.usadel.domains`).
 """
 
 from __future__ import annotations
@@ -88,10 +89,20 @@ class UsadelProblem:
     domains:
         Lists of region names; domain k owns components 16k … 16k + 15 of ``u``.
     space:
-        The 16·K-component Lagrange space; ``u`` the current solution (layout of each
-        domain block: :data:`kinetics.usadel.forms.LAYOUT`).
+        The 16·K-component Lagrange space on the whole mesh; ``u`` the current solution on
+        it (layout of each domain block: :data:`kinetics.usadel.forms.LAYOUT`; block k is
+        zero at the nodes of no domain-k cell).  With K = 1 ``u`` is the unknown itself;
+        with K > 1 the unknowns are the K Functions on per-domain submesh spaces
+        (:class:`~kinetics.usadel.domains.DomainSpaces`, ``_split``) and ``u`` is their
+        exact mirror, read from them after every solve and copied into them before it, so
+        it may be read and written as with K = 1.
+    unknowns:
+        Global number of unknowns of the Newton systems (16·nodes for K = 1; Σ_k 16·nodes
+        of domain k for K > 1).
     solver:
-        The :class:`~kinetics.solvers.nonlinear.NonlinearSolver`.
+        The :class:`~kinetics.solvers.nonlinear.NonlinearSolver` (K = 1) or a
+        :class:`~kinetics.usadel.domains.MirroredSolver` around a
+        :class:`~kinetics.solvers.nonlinear_block.BlockNonlinearSolver` (K > 1).
     energy, iterations:
         Energy and Newton iterations of the last successful solve (None/0 before).
 
@@ -153,29 +164,37 @@ class UsadelProblem:
         self._eta = fem.Constant(msh, self.eta)
         c, d = self._coef, self._delta
         any_tau = any(np.isfinite(r.tau_sf) or np.isfinite(r.tau_so) for r in regions.values())
+        gdim = msh.geometry.dim
+        A = self._gauge
+        gauge = None if A is None else [[A[3 * k + b] for b in range(3)] for k in range(gdim)]
+        coefs = dict(z=forms.Cx(self._eps, self._eta), delta=forms.Cx(d[0], d[1]),
+                     h=(c[0], c[1], c[2]), D=c[3], inv_tau_sf=c[4], inv_tau_so=c[5],
+                     self_energies=any_tau, gauge=gauge)
+        sides = {}
+        for name, tun in interfaces.items():
+            a, b, side = self._sides(name, tun)
+            sides[name] = (a, b, tun.kappa(self.regions[side].D))
+        self._guess = fem.Function(V, name="guess")
+        opts = {**SNES_OPTIONS, **(options or {})}
+        self.energy = None
+        self.iterations = 0
+        self._split = None
+        if K > 1:                      # per-domain submesh spaces: kinetics.usadel.domains
+            self._split = domains.DomainSpaces(device, self.domains, self.degree, V)
+            self.solver, self._laplace, self.bcs, self._bc_values = self._split.solvers(
+                self, coefs, sides, opts, jit_options)
+            return
         dx = ufl.Measure("dx", domain=msh, subdomain_data=device.cell_tags,
                          metadata={"quadrature_degree": self.quadrature_degree})
         v = ufl.TestFunction(V)
-        self._guess = fem.Function(V, name="guess")
         F, Fl = 0, 0
-        for k, group in enumerate(self.domains):
+        for k, group in enumerate(self.domains):          # K = 1
             uk, vk, bk = (self.block(w, k) for w in (self.u, v, self._guess))
             dxk = dx(tuple(device.region_tag(n) for n in group))
-            F = F + forms.residual(uk, vk, dxk, msh.geometry.dim,
-                                   z=forms.Cx(self._eps, self._eta), delta=forms.Cx(d[0], d[1]),
-                                   h=(c[0], c[1], c[2]), D=c[3], inv_tau_sf=c[4],
-                                   inv_tau_so=c[5], self_energies=any_tau)
+            F = F + forms.residual(uk, vk, dxk, gdim, **coefs)
             Fl = Fl + (c[3] * ufl.inner(ufl.grad(uk), ufl.grad(vk))
                        + GUESS_MASS * ufl.inner(uk - bk, vk)) * dxk
-        dS = ufl.Measure("dS", domain=msh, subdomain_data=device.facet_tags,
-                         metadata={"quadrature_degree": self.quadrature_degree})
-        for name, tun in interfaces.items():
-            a, b, side = self._sides(name, tun)
-            F = F + forms.interface_residual(self.block(self.u, a), self.block(self.u, b),
-                                             self.block(v, a), self.block(v, b),
-                                             dS(device.boundary_tag(name)),
-                                             tun.kappa(self.regions[side].D))
-        self.bcs, self._bc_values = self._zero_outside(), []
+        self.bcs, self._bc_values = [], []
         for name, res in reservoirs.items():
             facets = device.facet_tags.find(device.boundary_tag(name))
             for k in sorted(domains.facet_domains(device, facets, self.cell_domain)):
@@ -185,12 +204,16 @@ class UsadelProblem:
                     dofs = fem.locate_dofs_topological(sub, tdim - 1, facets)
                     self.bcs.append(fem.dirichletbc(const, dofs, sub))
                 self._bc_values.append((res, consts))
-        opts = {**SNES_OPTIONS, **(options or {})}
         self.solver = NonlinearSolver(F, self.u, self.bcs, options=opts, jit_options=jit_options)
         self._laplace = NonlinearSolver(Fl, self.u, self.bcs, options=opts,
                                         jit_options=jit_options)
-        self.energy = None
-        self.iterations = 0
+
+    @property
+    def unknowns(self) -> int:
+        """Global number of unknowns of the Newton systems (see the class docstring)."""
+        if self._split is not None:
+            return self._split.unknowns
+        return self.space.dofmap.index_map.size_global * self.space.dofmap.index_map_bs
 
     @staticmethod
     def block(w, k: int):
@@ -213,24 +236,10 @@ class UsadelProblem:
                            f"{', '.join(self.regions)}")
         return a, b, side
 
-    def _zero_outside(self):
-        """Dirichlet u_k = 0 at the nodes that no cell of domain k touches (K > 1)."""
-        from dolfinx import fem
-        V, out = self.space, []
-        if len(self.domains) == 1:
-            return out
-        zero = fem.Constant(self.mesh, 0.0)
-        bs = V.dofmap.index_map_bs
-        for k in range(len(self.domains)):
-            touched = domains.touched_blocks(V, np.flatnonzero(self.cell_domain == k))
-            free = np.flatnonzero(~touched).astype(np.int32)
-            for i in range(16):
-                out.append(fem.dirichletbc(zero, free * bs + 16 * k + i, V.sub(16 * k + i)))
-        return out
-
     # -- coefficients ----------------------------------------------------------------
     def _coefficients(self):
-        """DG0 (h_x, h_y, h_z, D, 1/τ_sf, 1/τ_so) and Δ = (Re, Im) in DG(degree) per region."""
+        """DG0 (h_x, h_y, h_z, D, 1/τ_sf, 1/τ_so), Δ = (Re, Im) in DG(degree) per region, and
+        the DG0 gauge field A[k, b] (9 components, row-major; None when no region has one)."""
         from dolfinx import fem
         msh = self.mesh
         Q = fem.functionspace(msh, ("DG", 0, (6,)))
@@ -247,6 +256,15 @@ class UsadelProblem:
                                     cells0=cells)
         self._coef.x.scatter_forward()
         self._delta.x.scatter_forward()
+        self._gauge = None
+        if any(np.any(r.gauge != 0) for r in self.regions.values()):
+            self._gauge = fem.Function(fem.functionspace(msh, ("DG", 0, (9,))), name="gauge")
+            for name, reg in self.regions.items():
+                cells = self.device.cell_tags.find(self.device.region_tag(name))
+                vals = reg.gauge.reshape(9)
+                self._gauge.interpolate(
+                    lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])), cells0=cells)
+            self._gauge.x.scatter_forward()
 
     # -- solving ---------------------------------------------------------------------
     def set_broadening(self, eta: float) -> None:
@@ -259,10 +277,13 @@ class UsadelProblem:
 
     def _set_energy(self, eps: float):
         self._eps.value = eps
-        for res, consts in self._bc_values:
+        for res, target in self._bc_values:
             vals = pack(*res.riccati(eps, self.eta))
-            for const, val in zip(consts, vals):
-                const.value = val
+            if isinstance(target, list):          # K = 1: 16 Constants
+                for const, val in zip(target, vals):
+                    const.value = val
+            else:                                 # K > 1: a Function on the domain space
+                target.x.array.reshape(-1, 16)[:] = vals
 
     def initial_guess(self, eps: float, kind: str = "auto") -> None:
         """Set u to a starting point at energy ε: ``"bulk"`` (the local bulk BCS/Zeeman
