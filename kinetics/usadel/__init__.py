@@ -22,6 +22,9 @@ Modules
     Matsubara sums: the self-consistent pair potential, T_c, the supercurrent.
 :mod:`~kinetics.usadel.parallel`
     energies over MPI sub-communicators.
+:mod:`~kinetics.usadel.energy_grid`
+    :func:`~kinetics.usadel.energy_grid.adaptive_sweep`: an energy grid refined where the
+    measured DOS bends (gap edges), the same on any number of ranks.
 
 Units: energies in a unit E₀ of the caller's choice, lengths in mesh units, D̂ = ħD/(E₀L²)
 (:mod:`kinetics.usadel.problem`).
