@@ -64,7 +64,7 @@ def run(name, device, energies, *, degree, phase, delta, eta):
     last[0] = time.perf_counter()
     its = list(p.sweep(energies, initial=None, callback=record))
     lin = one_linear_solve(p)
-    ndofs = p.space.dofmap.index_map.size_global * p.space.dofmap.index_map_bs
+    ndofs = p.unknowns
     lo, hi = obs.dos_extrema(p)
     if comm.rank == 0:
         t = np.array(times)
@@ -87,7 +87,7 @@ def self_consistent(name, device, temperature):
     t = time.perf_counter()
     sol = ms.self_consistent_gap(p, temperature, tol=1e-9)
     dt = time.perf_counter() - t
-    ndofs = p.space.dofmap.index_map.size_global * p.space.dofmap.index_map_bs
+    ndofs = p.unknowns
     if comm.rank == 0:
         print(f"\n{name}: {ndofs} unknowns, {comm.size} rank(s), T = {temperature} T_c0, "
               f"{sol.frequencies} Matsubara frequencies")

@@ -103,7 +103,7 @@ def run_case(case: Case, outdir, comm=None, progress: Progress | None = None,
     progress.step("writing results")
 
     def write(tmp: Path):
-        _write_outputs(tmp, context.solution, results, output, progress, comm)
+        _write_outputs(tmp, context.solution, results, output, progress, comm, model.pictures)
     folder.write(write, launcher_alive)
     if comm.rank == 0 and folder.notes:
         print(f"kinetics: note: temporary folders of other runs into {outdir} were left alone: "
@@ -150,11 +150,16 @@ def _check_finite(results: dict) -> None:
     walk(results, "")
 
 
-def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) -> None:
-    """results.json, and the fields (``[output]``) of ``sol`` unless it is None."""
+def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm,
+                   pictures=None) -> None:
+    """results.json, the fields (``[output]``) of ``sol`` unless it is None, and the
+    pictures: the model's ``pictures(folder)`` hook, or the standard field pictures."""
     from kinetics.output import results as io
     if sol is None:
         io.write_json(tmp / "results.json", results, comm)
+        if output.get("pictures", False) and pictures is not None:
+            progress.step("drawing pictures")
+            pictures(tmp)
         return
     from kinetics.models.circuit_results import CircuitSolution
     if output.get("fields", True) and not isinstance(sol, CircuitSolution):   # (.vtu only)
@@ -168,4 +173,4 @@ def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm) 
     if output.get("pictures", False):
         from kinetics.plot import pictures_from_folder
         progress.step("drawing pictures")
-        pictures_from_folder(tmp)
+        (pictures or pictures_from_folder)(tmp)

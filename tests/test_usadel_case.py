@@ -115,6 +115,18 @@ def _layered(old, new):
     return _edit(old, new, LAYERED)
 
 
+def _stack(comm):
+    """The device of LAYERED (S1 | N | S2, 2 µm) on ``comm``."""
+    from kinetics.geometry import layered_box
+    return layered_box([2e-6], [40], layers=[("S1", 0.5e-6, 10), ("N", 1e-6, 20),
+                                             ("S2", 0.5e-6, 10)], length_unit=1e-6, comm=comm)
+
+
+def _add(line):
+    """The example case with one more [usadel] key."""
+    return _edit("degree = 2", "degree = 2\n" + line)
+
+
 BAD = {
     "empty energies": (_edit("energies = [0.5, 1.0,", "energies = [] #"),
                        r"\[usadel.energies\] must have 1 to 10000 entries, got 0"),
@@ -176,8 +188,12 @@ BAD = {
     "boundaries": (TEXT + '\n[boundaries.xmin]\ntype = "insulator"\n',
                    r"\[boundaries\] is not used by \[usadel\]"),
     "solver": (TEXT + '\n[solver]\ndegree = 2\n', r"\[solver\] is not used by \[usadel\]"),
-    "pictures": (TEXT + '\n[output]\npictures = true\n',
-                 r"\[output.pictures\] .*writes results.json only"),
+    "pictures without energies": (
+        _edit("energies = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 5.0, 10.0, 25.0]\n",
+              "maps = [1.0]\n") + '\n[output]\npictures = true\n',
+        r"\[output.pictures\] .*need `energies`"),
+    "gauge not 3x3": (_edit("film = { delta = 0.0 }", "film = { gauge = [1.0, 2.0, 3.0] }"),
+                      r"\[usadel.regions.film.gauge\] must be a 3x3 array"),
     "unknown key": (_edit("degree = 2", "degre = 2"),
                     r"\[usadel.degre\] unknown key 'degre' \(did you mean 'degree'\?\)"),
     "tc0 without temperature": (_edit("film = { delta = 0.0 }", "film = { tc0 = 1.0 }"),
@@ -192,6 +208,37 @@ BAD = {
     "critical temperature without tc0": (_edit("degree = 2", "degree = 2\ncritical_temperature = "
                                                "true"), r"\[usadel.critical_temperature\] needs "
                                                         r"a region with tc0 > 0"),
+    "refine without tol": (_add("refine_energies = { max_points = 50 }"),
+                           r"\[usadel.refine_energies.tol\] required"),
+    "refine zero tol": (_add("refine_energies = { tol = 0.0 }"),
+                        r"\[usadel.refine_energies.tol\] must be a number in \[1e-06, 1000\]"),
+    "refine unknown key": (_add("refine_energies = { tol = 0.1, maxpoints = 50 }"),
+                           r"\[usadel.refine_energies.maxpoints\] unknown key"),
+    "refine too few points": (_add("refine_energies = { tol = 0.1, max_points = 5 }"),
+                              r"\[usadel.refine_energies.max_points\] must be at least the "
+                              r"number of `energies` \(10\), got 5"),
+    "refine spacing beyond the span": (_add("refine_energies = { tol = 0.1, min_spacing = 30.0 }"),
+                                       r"\[usadel.refine_energies.min_spacing\] must not exceed "
+                                       r"the span of `energies` \(24.5 E0\)"),
+    "refine one energy": (_edit("energies = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 5.0, 10.0, 25.0]",
+                                "energies = [0.5]\nrefine_energies = { tol = 0.1 }"),
+                          r"\[usadel.refine_energies\] needs `energies` with at least 2"),
+    "refine not a table": (_add("refine_energies = 0.1"),
+                           r"\[usadel.refine_energies\] must be a table"),
+    "maps empty": (_add("maps = []"), r"\[usadel.maps\] must have 1 to 50 entries, got 0"),
+    "maps too many": (_add(f"maps = {list(range(51))}"),
+                      r"\[usadel.maps\] must have 1 to 50 entries, got 51"),
+    "maps not increasing": (_add("maps = [1.0, 0.5]"), r"\[usadel.maps\] must be strictly "
+                                                        r"increasing, got 1 followed by 0.5"),
+    "maps not a number": (_add("maps = [1.0, \"2\"]"), r"\[usadel.maps\] entry 2: must be"),
+    "maps infinite": (_add("maps = [1.0, inf]"), r"\[usadel.maps\] entry 2: must be"),
+    "maps a number": (_add("maps = 1.0"), r"\[usadel.maps\] must be an array"),
+    "maps indistinct": (_add("maps = [1.0, 1.00000000001]"), r"\[usadel.maps\] entries 1 and "
+                                                             r"2 .* the same field name dos_eps_1"),
+    "fields without maps": (TEXT + '\n[output]\nfields = true\n',
+                            r"\[output.fields\] .*unless `maps` is given"),
+    "maps without fields": (_add("maps = [1.0]") + '\n[output]\nfields = false\n',
+                            r"\[output.fields\] \[usadel\] maps are written as fields"),
     "nothing to compute": (_edit("energies = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 5.0, 10.0, "
                                  "25.0]\n", ""), r"\[usadel\] give `energies`"),
 }
@@ -247,7 +294,6 @@ def test_the_nested_tables_are_documented():
 def test_a_tunnel_barrier_and_an_exchange_field_reach_the_problem(tmp_path):
     """S1 | N |tunnel| S2 (P1) with a Zeeman field in S2: the case gives the numbers of the
     Python API (measured difference 0), two domains, and spin-resolved DOS."""
-    from kinetics.geometry import layered_box
     from kinetics.usadel import observables as obs
     from kinetics.usadel.domains import TunnelInterface
     from kinetics.usadel.problem import Reservoir, UsadelProblem, UsadelRegion
@@ -256,9 +302,7 @@ def test_a_tunnel_barrier_and_an_exchange_field_reach_the_problem(tmp_path):
                                               "h = [0.0, 0.0, 2.0] }")
     text += '\n[usadel.tunnel."N|S2"]\nr = 2.0\nside = "N"\n'
     res = run(parse_case(text, str(CASE), CASE.parent), tmp_path / "out")["usadel"]
-    dev = layered_box([2e-6], [40], layers=[("S1", 0.5e-6, 10), ("N", 1e-6, 20),
-                                             ("S2", 0.5e-6, 10)],
-                      length_unit=1e-6, comm=MPI.COMM_SELF)
+    dev = _stack(MPI.COMM_SELF)
     p = UsadelProblem(dev, {"S1": UsadelRegion(20.0, -0.5), "N": UsadelRegion(0.0),
                             "S2": UsadelRegion(20.0, 0.5, h=(0.0, 0.0, 2.0))},
                       {"xmin": Reservoir(20.0, -0.5), "xmax": Reservoir(20.0, 0.5)},

@@ -69,6 +69,11 @@ class CaseModel:
         results.json after ``case``, ``case_file``, ``ranks``, ``mesh``.  Set
         ``context.solution`` to the solution whose fields are written (fields.bp, .vtu,
         pictures), or leave it None for results.json only.
+    pictures:
+        ``pictures(folder)``: draws the model's pictures from a finished run's output folder
+        (results.json and the fields in it) when ``[output] pictures = true``; called on
+        every rank inside the run's temporary folder, so a failure leaves nothing written.
+        None: :func:`kinetics.plot.pictures_from_folder` (spin accumulation and currents).
 
     Raises
     ------
@@ -85,6 +90,7 @@ class CaseModel:
     validate: Callable[..., None] | None = None
     schema: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     bytes_per_cell: float = 0.0
+    pictures: Callable[..., Any] | None = None
 
     def __post_init__(self):
         if self.schema:

@@ -1,6 +1,8 @@
 """Case-file glue of the superconducting state (``[usadel]``,
 :class:`kinetics.usadel.problem.UsadelProblem`): the density of states of a proximity
-structure (S–N–S junctions, S|N bilayers, Zeeman-split superconductors) on an energy grid.
+structure (S–N–S junctions, S|N bilayers, Zeeman-split superconductors) on an energy grid,
+refined near gap edges with ``refine_energies``, and DOS maps written as fields with ``maps``
+(:mod:`kinetics.models.usadel_output`).
 
 Units (those of :mod:`kinetics.usadel.problem`): energies (``energies``, ``broadening``,
 ``delta``, ``h``) in a unit E₀ of the user's choice (``energy_unit_eV`` only labels the
@@ -22,8 +24,9 @@ import math
 
 import numpy as np
 
-from kinetics.case_schema import (MAX_COUNT, Array, Bool, Integer, Number, String, Table,
-                                  Vector, check_section, doc_table, hint_after)
+from kinetics.case_schema import (MAX_COUNT, Array, Bool, Integer, Matrix3, Number, String,
+                                  Table, Vector, check_section, doc_table, hint_after)
+from kinetics.models import usadel_output as outputs
 from kinetics.models.registry import CaseModel, register
 
 __all__ = ["USADEL", "SCHEMA", "REGION", "RESERVOIR", "TUNNEL", "SUPERCURRENT", "build",
@@ -48,6 +51,9 @@ REGION = {
     "tc0": Number(unit="E0", lo=0.0, hi=_LIMIT, default=0.0,
                   description="bulk critical temperature k_B T_c0: Δ of this region "
                               "self-consistent at `temperature` (0: no pairing)"),
+    "gauge": Matrix3(unit="1/L", max_abs=_LIMIT,
+                     description="SU(2) gauge field A[k][b] of spin–orbit coupling (direction "
+                                 "k, spin b; 𝒟μ = ∂μ + A_k × μ, kinetics.physics.gauge)"),
 }
 
 #: keys of ``[usadel.supercurrent]``
@@ -81,7 +87,13 @@ SCHEMA = {
     "energies": Array(Number(unit="E0", lo=-1e6, hi=1e6), min_len=1,
                       max_len=MAX_COUNT,
                       description="energies ε, strictly increasing (solved in this order, "
-                                  "each from the previous solution)"),
+                                  "each from the previous solution; the coarse start of "
+                                  "`refine_energies`)"),
+    "refine_energies": Table(description="`{tol, max_points, min_spacing}`: refine `energies` "
+                                         "where the DOS bends (gap edges)"),
+    "maps": Array(Number(unit="E0", lo=-1e6, hi=1e6), min_len=1, max_len=outputs.MAX_MAPS,
+                  description="energies of DOS maps N(ε, r) written as fields (strictly "
+                              "increasing; any energy, solved by a sweep of their own)"),
     "broadening": Number(required=True, unit="E0", lo=1e-12, hi=1e6,
                          description="Dynes broadening η (ε → ε + iη)"),
     "energy_unit_eV": Number(unit="eV", lo=1e-12, hi=1e3,
@@ -123,7 +135,8 @@ def doc_tables() -> dict[str, str]:
     return {"[usadel.regions.NAME]": doc_table(REGION),
             "[usadel.reservoirs.FACET]": doc_table(RESERVOIR),
             "[usadel.tunnel.FACET]": doc_table(TUNNEL),
-            "[usadel.supercurrent]": doc_table(SUPERCURRENT)}
+            "[usadel.supercurrent]": doc_table(SUPERCURRENT),
+            "[usadel.refine_energies]": doc_table(outputs.REFINE)}
 
 
 # ------------------------------------------------------------------------------- checks
@@ -220,11 +233,7 @@ def _validate(case, spec: dict) -> None:
     for section, why in _FOREIGN.items():
         if section in case.data:
             case.report((section,), f"is not used by [usadel] ({why}): remove [{section}]")
-    output = case.data.get("output")
-    for key in ("fields", "pictures"):
-        if isinstance(output, dict) and output.get(key) is True:
-            case.report(("output", key), "[usadel] writes results.json only (no fields or "
-                                         "pictures): remove it or set it to false")
+    outputs.check(case, spec)
     _check_matsubara(case, spec)
     e = np.asarray(spec.get("energies", []), dtype=float)
     if e.size > 1 and np.any(np.diff(e) <= 0):
@@ -259,9 +268,9 @@ def _check_matsubara(case, spec: dict) -> None:
     paired = [n for n, t in regions.items() if isinstance(t, dict)
               and isinstance(t.get("tc0"), (int, float)) and t["tc0"] > 0]
     has_t = "temperature" in spec
-    if "energies" not in spec and not has_t:
-        case.report(("usadel",), "give `energies` (density of states) or `temperature` "
-                                 "(Matsubara sums), or both")
+    if "energies" not in spec and "maps" not in spec and not has_t:
+        case.report(("usadel",), "give `energies` (density of states), `maps` or "
+                                 "`temperature` (Matsubara sums)")
     if paired and not has_t and not spec.get("critical_temperature"):
         case.report(("usadel", "regions", paired[0], "tc0"),
                     "a self-consistent Δ needs [usadel] temperature (or critical_temperature "
@@ -373,7 +382,8 @@ def usadel(spec: dict, problem, points, progress=None) -> dict:
     dict with ``energies`` (E₀), ``dos`` (energies × probes, normal-state DOS per spin),
     ``dos_min`` (per energy, over the Lagrange nodes of the mesh), ``newton_iterations``
     (per energy), and with an exchange field somewhere ``dos_up``/``dos_down`` (spin along
-    +z, energies × probes).
+    +z, energies × probes); with ``refine_energies`` the energies of the refined grid and
+    ``refinement`` (:func:`kinetics.models.usadel_output.refined_sweep`).
 
     Raises
     ------
@@ -385,6 +395,8 @@ def usadel(spec: dict, problem, points, progress=None) -> dict:
     if not energies:
         return {}
     spin = _magnetic(spec)
+    if "refine_energies" in spec:
+        return outputs.refined_sweep(spec, problem, points, spin, progress)
     rows: dict = {"dos": [], "dos_min": []}
     if spin:
         rows.update(dos_up=[], dos_down=[])
@@ -407,8 +419,9 @@ def usadel(spec: dict, problem, points, progress=None) -> dict:
 def run(case, device, context) -> dict:
     """Run function of ``[usadel]``: results get ``usadel`` with ``energies``, ``probes_m``,
     ``dos``, ``dos_min``, ``newton_iterations``, ``broadening``, ``degree``, ``unknowns``,
-    ``units`` (and ``energies_eV``, ``dos_up``/``dos_down`` when they apply; see
-    :func:`usadel`); no fields are written.
+    ``units``, ``probe_regions`` (and ``energies_eV``, ``dos_up``/``dos_down``,
+    ``refinement``, ``maps`` when they apply; see :func:`usadel`); with ``maps`` the DOS maps
+    become ``context.solution`` (fields.bp, fields.vtu; :mod:`kinetics.models.usadel_output`).
 
     Raises
     ------
@@ -435,17 +448,20 @@ def run(case, device, context) -> dict:
     except ValueError as exc:
         raise case.error(("usadel", "probes"), f"every probe must lie in the device "
                                                f"(metres): {exc}") from None
-    unknowns = problem.space.dofmap.index_map.size_global * problem.space.dofmap.index_map_bs
+    unknowns = problem.unknowns
     context.progress.step(f"usadel: {len(spec.get('energies', []))} energies, {unknowns} "
                           f"unknowns in {len(problem.domains)} domain(s), degree "
                           f"{problem.degree}")
     try:
         eq = self_consistent(spec, problem, points, context.progress)
         out = usadel(spec, problem, points, context.progress)
+        maps = outputs.dos_maps(spec, problem, _magnetic(spec), context.progress)
         eq.update(supercurrent_and_tc(spec, problem, context.progress))
     finally:
         problem.destroy()
-    results = {**out, "probes_m": probes, "broadening": float(spec["broadening"]),
+    results = {**out, "probes_m": probes,
+               "probe_regions": outputs.probe_regions(problem, points),
+               "broadening": float(spec["broadening"]),
                "degree": problem.degree, "unknowns": int(unknowns),
                "units": {"energies": "E0 (the case's energy unit)",
                          "broadening": "E0", "dos": "normal-state DOS per spin",
@@ -453,6 +469,10 @@ def run(case, device, context) -> dict:
     if "energy_unit_eV" in spec and "energies" in out:
         results["energies_eV"] = [e * spec["energy_unit_eV"] for e in out["energies"]]
         results["units"]["energies_eV"] = "eV"
+    if maps is not None:
+        context.solution = maps
+        results["maps"] = {"energies": maps.energies, "fields": list(maps.functions)}
+        results["units"]["maps"] = "energies in E0; fields.bp/.vtu: normal-state DOS per spin"
     if eq:
         results["matsubara"] = {"temperature": spec.get("temperature"), **eq}
         results["units"].update(temperature="E0", delta="E0", critical_temperature="E0",
@@ -462,4 +482,4 @@ def run(case, device, context) -> dict:
 
 #: bytes_per_cell: not measured (0: no memory check before meshing)
 USADEL = register(CaseModel(name="usadel", section="usadel", run=run, needs=(), schema=SCHEMA,
-                            validate=_validate))
+                            validate=_validate, pictures=outputs.pictures))
