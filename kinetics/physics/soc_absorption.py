@@ -101,7 +101,7 @@ import numpy as np
 
 from kinetics import units, validation
 
-__all__ = ["Parameters", "SpinChannel", "LocalCoefficients", "Coefficients", "parameters",
+__all__ = ["propagator_prefactor", "Parameters", "SpinChannel", "LocalCoefficients", "Coefficients", "parameters",
            "spin_channel", "local_coefficients", "coefficients", "screening_wavenumber",
            "planar_propagator", "planar_propagator_jump", "sheet_strength",
            "absorbed_spin_currents"]
@@ -389,7 +389,10 @@ def sheet_strength(lambda_so, E_y, xi_E) -> float:
     return lam * E / (2 * validation.positive(OWNER, "xi_E", xi_E))
 
 
-def _prefactor(ch: SpinChannel, normalisation: str) -> complex:
+def propagator_prefactor(ch: SpinChannel, normalisation: str = "paper") -> complex:
+    """P_σ = 2π²/(D_σ τ_σ A_σ) ("paper", the prefactor of Eq. 17) or 1/(D_σ τ_σ A_σ)
+    ("standard"), in s/m² (complex), the factor of the sources of (−∇² + q_σ²)K_σ.
+    ValidationError for another ``normalisation``."""
     normalisation = validation.choice(OWNER, "normalisation", normalisation,
                                       ("paper", "standard"))
     return (2 * math.pi ** 2 if normalisation == "paper" else 1.0) / (ch.D * ch.tau * ch.A)
@@ -407,13 +410,13 @@ def planar_propagator(z, ch: SpinChannel, strength=1.0, *, omega=0.0,
     z = validation.array(OWNER, "z", z)
     s = validation.finite(OWNER, "strength", strength)
     q = screening_wavenumber(ch, omega)
-    return _prefactor(ch, normalisation) * s * np.exp(-q * np.abs(z)) / (2 * q)
+    return propagator_prefactor(ch, normalisation) * s * np.exp(-q * np.abs(z)) / (2 * q)
 
 
 def planar_propagator_jump(ch: SpinChannel, strength=1.0, *, normalisation: str = "paper"):
     """[∂_z K_σ] at z = 0: -P s = -2π² s/(D_σ τ_σ A_σ) (paper normalisation), complex."""
     s = validation.finite(OWNER, "strength", strength)
-    return -_prefactor(ch, normalisation) * s
+    return -propagator_prefactor(ch, normalisation) * s
 
 
 def absorbed_spin_currents(z, coef: Coefficients, lambda_so, E_y, xi_E, *,
