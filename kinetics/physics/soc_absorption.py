@@ -383,7 +383,7 @@ def screening_wavenumber(ch: SpinChannel, omega=0.0) -> complex:
 
 def sheet_strength(lambda_so, E_y, xi_E) -> float:
     """s = λ_SO E_y/(2ξ_E): the δ(z) sheet of the setup-A source (∇λ_SO × ∂_z E_em)^x of
-    Sec. II D (λ_SO in m², E_y in V/m, ξ_E in m; s in V/m²)."""
+    Sec. II D (λ_SO in m², E_y in V/m, ξ_E in m; s in V)."""
     lam = validation.finite(OWNER, "lambda_so", lambda_so)
     E = validation.finite(OWNER, "E_y", E_y)
     return lam * E / (2 * validation.positive(OWNER, "xi_E", xi_E))
