@@ -43,20 +43,26 @@ def _poly(coef, x):
     return p, d1, d2
 
 
+def nambu_derivatives(cg, cgt, x0, dx=1e-3):
+    """ǧ, ǧ', ǧ'' at x0 of the polynomial Riccati amplitudes with coefficients cg, cgt
+    (fourth-order central differences of ǧ built from γ, γ̃)."""
+    g_at = [riccati.gf_from_riccati(_poly(cg, x0 + k * dx)[0], _poly(cgt, x0 + k * dx)[0])
+            for k in (-2, -1, 0, 1, 2)]
+    g1 = (g_at[0] - 8 * g_at[1] + 8 * g_at[3] - g_at[4]) / (12 * dx)
+    g2 = (-g_at[0] + 16 * g_at[1] - 30 * g_at[2] + 16 * g_at[3] - g_at[4]) / (12 * dx * dx)
+    return g_at[2], g1, g2
+
+
 @pytest.mark.parametrize("taus", [(np.inf, np.inf), (0.7, 1.3)])
 def test_riccati_form_equals_matrix_usadel_equation(taus):
     """For random γ(x), γ̃(x), the matrix equation D(ǧ'ǧ' + ǧǧ'') + i[X̌, ǧ] equals
     M [[0, 2N(DL − r)], [2Ñ(DL̃ − r̃), 0]] M⁻¹ with L = γ'' + 2γ'Ñγ̃γ', r the Riccati source
     (derivation in riccati.py); so the Riccati equations hold iff the Usadel equation does."""
     cg, cgt = rand2(3, scale=0.3), rand2(3, scale=0.3)
-    D, x0, dx = 0.8, 0.37, 1e-3
+    D, x0 = 0.8, 0.37
     gam, dgam, d2gam = _poly(cg, x0)
     gam_t, dgam_t, d2gam_t = _poly(cgt, x0)
-    g_at = [riccati.gf_from_riccati(_poly(cg, x0 + k * dx)[0], _poly(cgt, x0 + k * dx)[0])
-            for k in (-2, -1, 0, 1, 2)]
-    g1 = (g_at[0] - 8 * g_at[1] + 8 * g_at[3] - g_at[4]) / (12 * dx)
-    g2 = (-g_at[0] + 16 * g_at[1] - 30 * g_at[2] + 16 * g_at[3] - g_at[4]) / (12 * dx * dx)
-    g0 = g_at[2]
+    g0, g1, g2 = nambu_derivatives(cg, cgt, x0)
     X = riccati.energy_matrix(0.3, 0.05, 0.9 * np.exp(0.4j), (0.2, -0.1, 0.3))
     X = X + riccati.self_energy(g0, *taus)
     U = riccati.usadel_residual(g0, g1, g2, X, D)

@@ -19,6 +19,7 @@ import pytest
 from kinetics.geometry import layered_box
 from kinetics.usadel import forms, matsubara, riccati
 from kinetics.usadel.problem import COMPILE_FAST, Reservoir, UsadelProblem, UsadelRegion
+from test_usadel_algebra import _poly, nambu_derivatives
 
 RNG = np.random.default_rng(77)
 SIGMA = riccati.SIGMA[1:]
@@ -48,15 +49,6 @@ def test_gauge_blocks_are_the_normal_state_convention():
     assert np.abs(lhs - np.einsum("b,bij->ij", np.cross(A, mu), SIGMA)).max() < 1e-14
 
 
-def _poly(coef, x):
-    k = np.arange(len(coef))
-    p = np.einsum("k,kij->ij", x ** k, coef)
-    d1 = np.einsum("k,kij->ij", np.where(k >= 1, k * x ** np.maximum(k - 1, 0), 0), coef)
-    d2 = np.einsum("k,kij->ij", np.where(k >= 2, k * (k - 1) * x ** np.maximum(k - 2, 0), 0),
-                   coef)
-    return p, d1, d2
-
-
 @pytest.mark.parametrize("taus", [(np.inf, np.inf), (0.7, 1.3)])
 def test_covariant_riccati_form_equals_matrix_equation(taus):
     """For random γ(x), γ̃(x) and a constant gauge field with all three spin components, the
@@ -65,17 +57,13 @@ def test_covariant_riccati_form_equals_matrix_equation(taus):
     residual: R = D𝒟𝒟γ + 2D(𝒟γ)Ñγ̃(𝒟γ) − r), so the weak form solves the Usadel equation."""
     cg, cgt = RNG.normal(size=(3, 2, 2)) * 0.3 + 0.3j * RNG.normal(size=(3, 2, 2)), \
         RNG.normal(size=(3, 2, 2)) * 0.3 + 0.3j * RNG.normal(size=(3, 2, 2))
-    D, x0, dx = 0.8, 0.37, 1e-3
+    D, x0 = 0.8, 0.37
     A = np.array([0.7, -0.4, 1.1])
     a = np.einsum("b,bij->ij", A, SIGMA) / 2
     Ach = riccati.nambu(a, np.zeros((2, 2)), np.zeros((2, 2)), -a.conj())
     gam, dgam, d2gam = _poly(cg, x0)
     gam_t, dgam_t, d2gam_t = _poly(cgt, x0)
-    g_at = [riccati.gf_from_riccati(_poly(cg, x0 + k * dx)[0], _poly(cgt, x0 + k * dx)[0])
-            for k in (-2, -1, 0, 1, 2)]
-    g1 = (g_at[0] - 8 * g_at[1] + 8 * g_at[3] - g_at[4]) / (12 * dx)
-    g2 = (-g_at[0] + 16 * g_at[1] - 30 * g_at[2] + 16 * g_at[3] - g_at[4]) / (12 * dx * dx)
-    g0 = g_at[2]
+    g0, g1, g2 = nambu_derivatives(cg, cgt, x0)
     z, delta, h = 0.3 + 0.05j, 0.9 * np.exp(0.4j), (0.2, -0.1, 0.3)
     X = riccati.energy_matrix(z.real, z.imag, delta, h) + riccati.self_energy(g0, *taus)
 
