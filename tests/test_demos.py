@@ -10,8 +10,10 @@ failed.  (Not marked mpi: it starts mpirun itself.)"""
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +93,10 @@ class Runs:
         # a clean MPI environment: pytest itself may run under mpirun
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("OMPI_COMM", "PMIX", "PMI_"))}
+        # a fresh, short (socket paths ≤ 107 characters) MPI session directory: a stale
+        # /tmp/prterun.<host>.<pid>.0 of a killed run makes a later mpirun that gets the same
+        # pid fail with PMIX_ERR_EXISTS
+        env["TMPDIR"] = tempfile.mkdtemp(prefix="kmpi")
         t0 = time.perf_counter()
         try:
             res = subprocess.run(mpi_command(cmd, ranks), capture_output=True, text=True,
@@ -99,6 +105,8 @@ class Runs:
                 f"exit code {res.returncode}:\n{res.stderr[-3000:]}"
         except subprocess.TimeoutExpired:
             error = "timed out after 600 s"
+        finally:
+            shutil.rmtree(env["TMPDIR"], ignore_errors=True)
         if error is None and not (out / "results.json").is_file():
             error = "exit code 0 but no results.json"
         return Run(script.stem, ranks, out, error, time.perf_counter() - t0)
