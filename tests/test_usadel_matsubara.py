@@ -154,3 +154,9 @@ def test_bad_input():
         ms.matsubara_frequencies(1e-6, 1e3)
     with pytest.raises(ValueError, match="eta"):
         normal.set_broadening(-1.0)
+    pair = layered_box([1.0], [1], [("S1", 1.0, 2), ("S2", 1.0, 2)], axes="x",
+                       length_unit=1.0, comm=MPI.COMM_SELF)
+    touching = UsadelProblem(pair, {"S1": UsadelRegion(tc0=1.0), "S2": UsadelRegion(tc0=0.5)},
+                             eta=1e-3, delta_field=True, jit_options=COMPILE_FAST)
+    with pytest.raises(ValueError, match="'S1' and 'S2' have different tc0 and share nodes"):
+        ms.GapEquation(touching, 0.3)

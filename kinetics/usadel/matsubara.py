@@ -155,9 +155,11 @@ class GapEquation:
             nodes = np.unique(self.W.dofmap.list[cells].ravel())
             for other, oreg, _, _, onodes in self.regions:
                 if oreg.tc0 != reg.tc0 and np.intersect1d(nodes, onodes).size:
-                    raise ValueError(f"GapEquation: superconducting regions of different tc0 "
-                                     f"share nodes ('{name}'); separate them by a tunnel "
-                                     f"interface")
+                    raise ValueError(f"GapEquation: superconducting regions '{other}' and "
+                                     f"'{name}' have different tc0 and share nodes: the "
+                                     f"self-consistent Δ is one continuous field (also "
+                                     f"across tunnel interfaces), so such regions must not "
+                                     f"touch; put a normal layer (tc0 = 0) between them")
             self.regions.append((name, reg, cells, k, nodes))
         self.matsubara_sums = 0
         self.newton_iterations = 0
