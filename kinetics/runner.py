@@ -155,22 +155,18 @@ def _write_outputs(tmp: Path, sol, results: dict, output: dict, progress, comm,
     """results.json, the fields (``[output]``) of ``sol`` unless it is None, and the
     pictures: the model's ``pictures(folder)`` hook, or the standard field pictures."""
     from kinetics.output import results as io
-    if sol is None:
-        io.write_json(tmp / "results.json", results, comm)
-        if output.get("pictures", False) and pictures is not None:
-            progress.step("drawing pictures")
-            pictures(tmp)
-        return
-    from kinetics.models.circuit_results import CircuitSolution
-    if output.get("fields", True) and not isinstance(sol, CircuitSolution):   # (.vtu only)
-        io.write_fields(sol, tmp / "fields.bp")
-    one_d = not isinstance(sol, CircuitSolution) and sol.device.dim == 1
-    if (output.get("fields", True) or output.get("pictures", False)) and not one_d:
-        # (a 1D stack has fields.bp only: PyVista grids are 2D and 3D)
-        from kinetics.output import grid as export
-        export.save_vtu(sol, tmp / "fields.vtu")
+    if sol is not None:
+        from kinetics.models.circuit_results import CircuitSolution
+        if output.get("fields", True) and not isinstance(sol, CircuitSolution):   # (.vtu only)
+            io.write_fields(sol, tmp / "fields.bp")
+        one_d = not isinstance(sol, CircuitSolution) and sol.device.dim == 1
+        if (output.get("fields", True) or output.get("pictures", False)) and not one_d:
+            # (a 1D stack has fields.bp only: PyVista grids are 2D and 3D)
+            from kinetics.output import grid as export
+            export.save_vtu(sol, tmp / "fields.vtu")
     io.write_json(tmp / "results.json", results, comm)
-    if output.get("pictures", False):
-        from kinetics.plot import pictures_from_folder
+    if output.get("pictures", False) and (pictures is not None or sol is not None):
+        if pictures is None:
+            from kinetics.plot import pictures_from_folder as pictures
         progress.step("drawing pictures")
-        (pictures or pictures_from_folder)(tmp)
+        pictures(tmp)

@@ -11,8 +11,6 @@
   a non-commuting one changes them.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -100,11 +98,11 @@ def test_covariant_riccati_form_equals_matrix_equation(taus):
 def _residual(problem, values):
     """The assembled weak residual (owned entries) at the nodal state ``values``."""
     from dolfinx.fem import petsc as fpetsc
+    from petsc4py import PETSc
     problem.u.x.array[:] = values
     problem.u.x.scatter_forward()
     b = fpetsc.assemble_vector(problem.solver.F_form)
-    b.ghostUpdate(addv=__import__("petsc4py").PETSc.InsertMode.ADD,
-                  mode=__import__("petsc4py").PETSc.ScatterMode.REVERSE)
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
     out = b.array.copy()
     b.destroy()
     return out
@@ -210,22 +208,6 @@ def test_bad_gauge_field():
         UsadelRegion(gauge=np.full((3, 3), np.nan))
 
 
-CASE = Path(__file__).resolve().parents[1] / "cases" / "sns_junction_dos.toml"
-
-
-def _edit_case(old, new):
-    text = CASE.read_text()
-    assert old in text, old
-    return text.replace(old, new, 1)
-
-
-def _run(case, out):
-    from mpi4py import MPI
-
-    from kinetics.runner import Progress, run_case
-    return run_case(case, out, MPI.COMM_SELF, Progress(MPI.COMM_SELF, False))
-
-
 def test_gauge_field_in_a_case(tmp_path):
     """`gauge` of a region reaches UsadelRegion: an F wire (h ∥ z) with a gauge field along
     spin x (which does not commute with h) gives the Python API's DOS."""
@@ -233,10 +215,11 @@ def test_gauge_field_in_a_case(tmp_path):
 
     from kinetics.case import parse_case
     from kinetics.usadel import observables as obs
-    text = _edit_case("film = { delta = 0.0 }",
+    from test_usadel_case import CASE, _edit, run
+    text = _edit("film = { delta = 0.0 }",
                       "film = { delta = 0.0, h = [0.0, 0.0, 2.0], "
                       "gauge = [[3.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]] }")
-    res = _run(parse_case(text, str(CASE), CASE.parent), tmp_path / "out")["usadel"]
+    res = run(parse_case(text, str(CASE), CASE.parent), tmp_path / "out")["usadel"]
     dev = layered_box([1e-6], [20], length_unit=1e-6, comm=MPI.COMM_SELF)
     A = np.zeros((3, 3))
     A[0, 0] = 3.0
@@ -247,6 +230,6 @@ def test_gauge_field_in_a_case(tmp_path):
     ref = []
     p.sweep(res["energies"], callback=lambda q, e: ref.append(obs.dos_at(q, points)))
     assert np.max(np.abs(np.array(res["dos"]) - ref)) <= 1e-10
-    plain = _edit_case("film = { delta = 0.0 }", "film = { delta = 0.0, h = [0.0, 0.0, 2.0] }")
-    plain = _run(parse_case(plain, str(CASE), CASE.parent), tmp_path / "o2")
+    plain = _edit("film = { delta = 0.0 }", "film = { delta = 0.0, h = [0.0, 0.0, 2.0] }")
+    plain = run(parse_case(plain, str(CASE), CASE.parent), tmp_path / "o2")
     assert np.max(np.abs(np.array(res["dos"]) - plain["usadel"]["dos"])) > 1e-3
