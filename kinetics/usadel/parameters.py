@@ -49,12 +49,21 @@ class UsadelRegion:
         pairing interaction of the self-consistent gap equation
         (:mod:`kinetics.usadel.matsubara`); 0 (default): no pairing (a normal metal, or a Δ
         that is prescribed).
+    theta, kappa:
+        Spin Hall angle θ and spin-swapping coefficient κ of extrinsic spin–orbit scattering
+        (seed 003 Eqs. 2–5; κ with the sign of seed Eq. 81, as
+        :class:`kinetics.materials.Material`), dimensionless, |θ|, |κ| ≤ 1.  They enter the
+        matrix current and the torque Ť of the Keldysh sector
+        (:mod:`kinetics.usadel.kinetic`, :mod:`kinetics.usadel.keldysh`) and the equilibrium
+        torque and spin currents (:mod:`kinetics.usadel.torque`), to first order: the
+        retarded solve itself does not include them (their effect on the spectra is O(θ, κ)
+        and is neglected there).  Elliott–Yafet relaxation is ``tau_so``.
 
     Raises
     ------
     ValueError
         For Δ < 0 or non-finite, non-finite phase or h, D ≤ 0, τ ≤ 0 or NaN, T_c0 < 0,
-        a gauge field that is not a finite (3, 3) array.
+        a gauge field that is not a finite (3, 3) array, |θ| or |κ| > 1 or non-finite.
     """
 
     delta: float | Callable = 0.0
@@ -65,6 +74,8 @@ class UsadelRegion:
     tau_so: float = math.inf
     tc0: float = 0.0
     gauge: object = None
+    theta: float = 0.0
+    kappa: float = 0.0
 
     def __post_init__(self):
         own = "UsadelRegion"
@@ -78,6 +89,8 @@ class UsadelRegion:
         self.tau_so = validation.positive(own, "tau_so", self.tau_so, allow_inf=True,
                                           limit=_LIMIT)
         self.tc0 = validation.nonnegative(own, "tc0", self.tc0, limit=_LIMIT)
+        self.theta = validation.finite(own, "theta", self.theta, limit=1.0)
+        self.kappa = validation.finite(own, "kappa", self.kappa, limit=1.0)
         self.gauge = (np.zeros((3, 3)) if self.gauge is None
                       else validation.matrix3(own, "gauge", self.gauge, limit=_LIMIT))
 

@@ -1,0 +1,298 @@
+"""The linearized Keldysh sector on a mesh: the kinetic equations (K3) of
+:mod:`kinetics.usadel.kinetic` for the eight distribution modes, one energy at a time, with
+coefficients from the retarded solution of a :class:`~kinetics.usadel.problem.UsadelProblem`
+(the spin Hall effect, swapping, Elliott–Yafet relaxation and the torque Ť of seed 003 in
+the superconducting state; the spin–charge diffusion equations in the normal state).
+
+Weak form (unknown ȟ = Σ_m h_m P̌_m in the Lagrange space of the retarded problem, 8
+components, test functions v_m):
+
+    Σ_m ∫ −q^m_k ∂_k v_m + s^m v_m dx = 0,
+
+with q, s linear in h and ∇h through the coefficient fields A, B, C, E of (K3), held at the
+quadrature points of the cell integrals (a basix quadrature element: the same points as the
+assembly) and recomputed from ǧ^R, ∂ǧ^R for every energy.  Boundaries that are reservoirs
+of the retarded problem are terminals with Dirichlet values of the modes; the others carry
+no matrix current (natural condition).
+
+Drive and linear response: a :class:`Terminal` at electrochemical potential μ and spin
+accumulation μ_s (energy units) fixes h_T = −2μ w(ε), h_Ta = −μ_s^a w(ε) with
+w(ε) = (1/4T) cosh⁻²(ε/2T) (:mod:`kinetics.usadel.kinetic`); the charge and spin
+accumulations are μ(r) = −½∫dε ñ(ε, r), μ_s(r) = −∫dε s̃(ε, r), which are μ and μ_s in a
+normal metal (:meth:`KineticProblem.accumulations`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import numpy as np
+
+from kinetics import validation
+from kinetics.usadel import kinetic, riccati, sampling
+
+__all__ = ["Terminal", "KineticProblem", "fermi_weight", "LU_OPTIONS"]
+
+#: PETSc options of the kinetic linear systems (direct, MUMPS)
+LU_OPTIONS = {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
+
+
+def fermi_weight(eps, temperature: float) -> np.ndarray:
+    """w(ε) = (1/4T) cosh⁻²(ε/2T) = −∂f/∂ε (∫ w dε = 1), energies and T in the same unit.
+    ValueError for T ≤ 0 or non-finite."""
+    T = validation.positive("fermi_weight", "temperature", temperature, limit=1e12)
+    x = np.asarray(eps, dtype=float) / (2 * T)
+    return 1.0 / (4 * T * np.cosh(np.clip(x, -350, 350)) ** 2)
+
+
+@dataclasses.dataclass
+class Terminal:
+    """A normal (or superconducting) reservoir as a kinetic terminal: electrochemical
+    potential ``mu`` and spin accumulation ``mu_s`` (3,), energy units, linear response
+    (:mod:`kinetics.usadel.keldysh`).  Raises ValueError for non-finite values."""
+
+    mu: float = 0.0
+    mu_s: tuple = (0.0, 0.0, 0.0)
+
+    def __post_init__(self):
+        self.mu = validation.finite("Terminal", "mu", self.mu, limit=1e8)
+        self.mu_s = validation.vector3("Terminal", "mu_s", self.mu_s, limit=1e8)
+
+    def modes(self, eps: float, temperature: float) -> np.ndarray:
+        """The eight Dirichlet mode values (:data:`kinetics.usadel.kinetic.MODES`) at ε."""
+        w = float(fermi_weight(eps, temperature))
+        out = np.zeros(8)
+        out[1] = -2 * self.mu * w
+        out[2:5] = -np.asarray(self.mu_s) * w
+        return out
+
+
+class KineticProblem:
+    """The linearized Keldysh sector of ``usadel`` (a solved-per-energy
+    :class:`~kinetics.usadel.problem.UsadelProblem` with one domain).
+
+    Parameters
+    ----------
+    usadel:
+        The retarded problem; its regions carry D, θ, κ, τ_sf, τ_so, h and its Δ.
+    terminals:
+        ``{boundary_name: Terminal}``: each must be a reservoir of ``usadel``; reservoirs
+        without an entry are terminals at equilibrium (μ = μ_s = 0).
+    temperature:
+        k_BT > 0 in the energy unit of ``usadel``.
+
+    Attributes
+    ----------
+    h:
+        The distribution modes (8-component Function) of the last :meth:`solve`.
+
+    Raises
+    ------
+    KeyError
+        For a terminal that is not a boundary of the device.
+    ValueError
+        For a terminal that is not a reservoir of ``usadel``, T ≤ 0, or a problem with
+        tunnel interfaces (several domains; not supported yet).
+    """
+
+    def __init__(self, usadel, terminals: Mapping | None = None, *, temperature: float,
+                 options: dict | None = None):
+        import basix.ufl
+        import ufl
+        from dolfinx import fem
+        terminals = dict(terminals or {})
+        self.usadel = p = usadel
+        self.temperature = validation.positive("KineticProblem", "temperature", temperature,
+                                               limit=1e8)
+        if len(p.domains) != 1:
+            raise ValueError("the Keldysh sector does not support tunnel interfaces yet "
+                             f"(the problem has {len(p.domains)} domains)")
+        for name, term in terminals.items():
+            p.device.boundary_tag(name)
+            if name not in p.reservoirs:
+                raise ValueError(f"terminal '{name}' is not a reservoir of the Usadel problem "
+                                 f"(reservoirs: {', '.join(p.reservoirs) or 'none'}); a "
+                                 f"transparent contact fixes both the spectra and the "
+                                 f"distribution")
+            if not isinstance(term, Terminal):
+                raise ValueError(f"terminal '{name}': expected a Terminal, got {term!r}")
+        self.terminals = {name: terminals.get(name, Terminal()) for name in p.reservoirs}
+        msh = self.mesh = p.mesh
+        tdim = msh.topology.dim
+        self.d = d = msh.geometry.dim
+        self.axes = sampling.axis_indices(p.device)
+        self.qdeg = 2 * p.degree
+        pts, _ = sampling.quadrature_rule(msh, self.qdeg)
+        self.nq = len(pts)
+        self._eval = sampling._Evaluators(p, pts)
+        self.params = sampling.cell_parameters(p)
+        imap = msh.topology.index_map(tdim)
+        self.cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
+        cell = msh.topology.cell_name()
+        sizes = {"A": 64 * d * d, "B": 64 * d, "C": 64, "E": 64 * d}
+        self._coef = {}
+        for key, size in sizes.items():
+            Qe = basix.ufl.quadrature_element(cell, value_shape=(size,), degree=self.qdeg)
+            self._coef[key] = fem.Function(fem.functionspace(msh, Qe), name=f"kinetic_{key}")
+        self.space = V = fem.functionspace(msh, ("Lagrange", p.degree, (8,)))
+        self.h = fem.Function(V, name="distribution")
+        h, v = ufl.TrialFunction(V), ufl.TestFunction(V)
+        A, B, C, E = (self._coef[k] for k in "ABCE")
+        dx = ufl.Measure("dx", domain=msh, metadata={"quadrature_degree": self.qdeg,
+                                                     "quadrature_rule": "default"})
+        gh, gv = ufl.grad(h), ufl.grad(v)
+        form = 0
+        for m in range(8):
+            for n in range(8):
+                s = C[8 * m + n] * h[n]
+                for j in range(d):
+                    s = s + E[(8 * m + n) * d + j] * gh[n, j]
+                flux = 0
+                for k in range(d):
+                    q = B[(d * m + k) * 8 + n] * h[n]
+                    for j in range(d):
+                        q = q + A[((d * m + k) * 8 + n) * d + j] * gh[n, j]
+                    flux = flux + q * gv[m, k]
+                form = form + (s * v[m] - flux)
+        self._a = form * dx
+        self._L = ufl.inner(fem.Constant(msh, np.zeros(8)), v) * dx
+        self._bcs, self._bc_values = [], []
+        for name in self.terminals:
+            facets = p.device.facet_tags.find(p.device.boundary_tag(name))
+            const = fem.Constant(msh, np.zeros(8))
+            dofs = fem.locate_dofs_topological(V, tdim - 1, facets)
+            self._bcs.append(fem.dirichletbc(const, dofs, V))
+            self._bc_values.append((name, const))
+        self.options = {**LU_OPTIONS, **(options or {})}
+        self._problem = None
+        self.energy = None
+
+    # -- coefficients --------------------------------------------------------------------
+    def _update(self, eps: float, batch: int = 2048):
+        """Recompute A, B, C, E at every quadrature point from the current retarded
+        solution at energy ε."""
+        p, prm, nq = self.usadel, self.params, self.nq
+        arrays = {k: f.x.array.reshape(-1, f.x.array.size // (len(self.cells) * nq))
+                  for k, f in self._coef.items()}
+        dofmap = self._coef["A"].function_space.dofmap.list          # (n_cells, nq)
+        for start in range(0, len(self.cells), batch):
+            cells = self.cells[start:start + batch]
+            _, g, dg, delta = sampling.sample(p, cells, self._eval, nq)
+            X = riccati.energy_matrix(eps, 0.0, delta, prm.h[cells][:, None, :])
+            bc = lambda a: np.broadcast_to(a[cells][:, None], (len(cells), nq))  # noqa: E731
+            A, B, C, E = kinetic.coefficients(
+                g, dg, self.axes, X=X, eta=p.eta, D=bc(prm.D), theta=bc(prm.theta),
+                kappa=bc(prm.kappa), inv_tau_sf=bc(prm.inv_tau_sf),
+                inv_tau_so=bc(prm.inv_tau_so))
+            rows = dofmap[cells].ravel()
+            n = len(rows)
+            arrays["A"][rows] = A.reshape(n, -1)
+            arrays["B"][rows] = B.reshape(n, -1)
+            arrays["C"][rows] = C.reshape(n, -1)
+            arrays["E"][rows] = E.reshape(n, -1)
+
+    # -- solving -------------------------------------------------------------------------
+    def solve(self, eps: float):
+        """The distribution modes at energy ε (the Function :attr:`h`), from the retarded
+        solution that ``usadel`` holds, which must be at ε (``usadel.energy == eps``).
+
+        Raises
+        ------
+        ValueError
+            If the retarded problem is not solved at ε.
+        kinetics.solvers.linear.SolverError
+            If the linear solve fails or returns a non-finite solution.
+        """
+        from dolfinx.fem.petsc import LinearProblem
+        from mpi4py import MPI
+
+        from kinetics.solvers.linear import SolverError
+        eps = validation.finite("KineticProblem.solve", "eps", eps, limit=1e12)
+        if self.usadel.energy is None or self.usadel.energy != eps:
+            raise ValueError(f"KineticProblem.solve({eps:g}): the Usadel problem holds the "
+                             f"solution at {self.usadel.energy!r}; solve it at this energy "
+                             f"first")
+        self._update(eps)
+        for name, const in self._bc_values:
+            const.value = self.terminals[name].modes(eps, self.temperature)
+        if self._problem is None:
+            self._problem = LinearProblem(self._a, self._L, bcs=self._bcs, u=self.h,
+                                          petsc_options=self.options)
+        self._problem.solve()
+        reason = self._problem.solver.getConvergedReason()
+        ok = reason > 0 and np.all(np.isfinite(self.h.x.array))
+        if not self.mesh.comm.allreduce(bool(ok), op=MPI.LAND):
+            raise SolverError(f"kinetic solve at energy eps = {eps:.10g} failed (KSP reason "
+                              f"{reason})", reason=str(reason))
+        self.energy = eps
+        return self.h
+
+    # -- observables ---------------------------------------------------------------------
+    def nodal_densities(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ñ, s̃) at the nodes of this rank (owned and ghost), shapes (n,) and (n, 3): the
+        densities of :func:`kinetics.usadel.kinetic.densities` of the current ȟ and
+        retarded solution."""
+        p = self.usadel
+        if not np.array_equal(self.space.dofmap.list, p.space.dofmap.list):
+            raise RuntimeError("the kinetic and retarded spaces have different dof maps")
+        from kinetics.usadel.parameters import unpack
+        gam, gam_t = unpack(p.u.x.array.reshape(-1, 16))
+        g = riccati.gf_from_riccati(gam, gam_t)
+        modes = self.h.x.array.reshape(-1, 8)
+        hm = np.einsum("nm,mij->nij", modes, kinetic.PROJECTORS)
+        return kinetic.densities(g, hm)
+
+    def accumulations(self, energies, *, progress: bool = False):
+        """Charge and spin accumulation μ(r) = −½∫dε ñ, μ_s(r) = −∫dε s̃ (energy units; μ
+        and μ_s of the terminals in a normal metal) by the trapezoidal rule over
+        ``energies`` (a strictly increasing grid that covers the window of w(ε), a few T
+        beyond the gap): the retarded problem is swept over the grid (continuation) and
+        the kinetic equations solved at each energy.
+
+        Returns
+        -------
+        (mu, mu_s): Lagrange Functions of the retarded problem's degree (scalar and
+        3-vector) named "charge_accumulation" and "spin_accumulation".
+
+        Raises
+        ------
+        ValueError
+            For a grid that is not strictly increasing or has fewer than 2 points.
+        """
+        from dolfinx import fem
+        e = np.asarray(energies, dtype=float)
+        if e.ndim != 1 or e.size < 2 or not np.all(np.diff(e) > 0):
+            raise ValueError("energies must be a strictly increasing 1D grid of at least 2 "
+                             "points")
+        wts = np.zeros(e.size)
+        wts[:-1] += np.diff(e) / 2
+        wts[1:] += np.diff(e) / 2
+        n_acc = 0.0
+        s_acc = 0.0
+        for k, eps in enumerate(e):
+            if k == 0:
+                self.usadel.sweep([eps])
+            else:
+                self.usadel.sweep([eps], initial=None)
+            self.solve(float(eps))
+            n, s = self.nodal_densities()
+            n_acc = n_acc + wts[k] * n
+            s_acc = s_acc + wts[k] * s
+            if progress and self.mesh.comm.rank == 0:
+                print(f"keldysh: eps = {eps:.6g}", flush=True)
+        deg = self.usadel.degree
+        mu = fem.Function(fem.functionspace(self.mesh, ("Lagrange", deg)),
+                          name="charge_accumulation")
+        mu_s = fem.Function(fem.functionspace(self.mesh, ("Lagrange", deg, (3,))),
+                            name="spin_accumulation")
+        mu.x.array[:] = -0.5 * n_acc
+        mu_s.x.array[:] = -s_acc.reshape(-1)
+        return mu, mu_s
+
+    def destroy(self):
+        """Free the PETSc objects of the linear solver."""
+        if self._problem is not None:
+            self._problem.solver.destroy()
+            self._problem = None
+
