@@ -76,6 +76,11 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("usadel.energy_unit_eV", {"delete"}), ("usadel.regions.*.delta", {"delete"}),
         ("usadel.reservoirs", {"delete"}), ("usadel.reservoirs.*", {"delete"}),
         ("usadel.reservoirs.*.delta", {"delete"}), ("usadel.reservoirs.*.phase", {"delete"}),
+        # Usadel Keldysh sweep (superconducting strip): defaults of the region (no pairing,
+        # D̂ = 1, θ = κ = 0, no Elliott–Yafet relaxation) and of the energies per temperature
+        ("usadel.regions.*.tc0", {"delete"}), ("usadel.regions.*.D", {"delete"}),
+        ("usadel.regions.*.theta", {"delete"}), ("usadel.regions.*.kappa", {"delete"}),
+        ("usadel.regions.*.tau_so", {"delete"}), ("usadel.keldysh.points", {"delete"}),
     ],
     "types": [],
     "numbers": [
@@ -99,6 +104,13 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("usadel.reservoirs.*.delta", {"zero", "tiny"}),
         ("usadel.reservoirs.*.phase", {"negative", "zero", "tiny"}),
         ("usadel.probes[*][*]", {"zero", "tiny"}),
+        # Keldysh sweep: a normal strip (tc0 0 or tiny), signed θ and κ, no Elliott–Yafet
+        # relaxation (τ_so = inf), signed spin accumulations at the injector
+        ("usadel.regions.*.tc0", {"zero", "tiny"}),
+        ("usadel.regions.*.theta", {"negative", "zero", "tiny"}),
+        ("usadel.regions.*.kappa", {"negative", "tiny"}),
+        ("usadel.regions.*.tau_so", {"inf"}),
+        ("usadel.keldysh.terminals.*.mu_s[*]", {"negative", "tiny"}),
     ],
     "vectors": [
         ("geometry.size", {"non_unit"}), ("geometry.lengths", {"non_unit"}),  # 2x larger
@@ -109,6 +121,8 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("geometry.fm_widths", {"non_unit"}),            # 2x wider electrodes, still apart
         ("geometry.refine.*", {"non_unit"}),             # 2x coarser refinement
         ("usadel.probes[*]", {"zero", "non_unit"}),      # the wire's end; 2x farther, inside
+        ("usadel.keldysh.temperatures", {"short", "non_unit"}),  # fewer / 2x higher
+        ("usadel.keldysh.terminals.*.mu_s", {"non_unit"}),       # a 2x larger bias
     ],
     "counts": [("geometry.cells[*]", {"million"})],  # 2e6 cells: within the cell budget of
     # kinetics.geometry.layout.MAX_CELLS (5e7); a large but legitimate mesh

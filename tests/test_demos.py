@@ -261,6 +261,11 @@ def test_example_case_runs(case, ranks, runs):
     if "texture_pumping" in results:          # the seed-002 model: no contacts
         assert np.isfinite(results["texture_pumping"]["period_average"]["rho_s_J_s"]).all()
         return
+    if "keldysh" in results.get("usadel", {}):  # the Keldysh sector: accumulations
+        kel = results["usadel"]["keldysh"]
+        assert np.isfinite(np.array(kel["charge_accumulation"])).all()
+        assert np.isfinite(np.array(kel["spin_accumulation"])).all()
+        return
     if "usadel" in results:                   # the superconducting model: DOS, no contacts
         dos = np.array(results["usadel"]["dos"])
         assert np.isfinite(dos).all() and dos.min() >= -1e-9

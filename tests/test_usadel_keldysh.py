@@ -16,6 +16,7 @@
 import numpy as np
 import pytest
 from mpi4py import MPI
+from scipy.integrate import quad
 from scipy.interpolate import CubicSpline
 
 import kinetics
@@ -23,7 +24,7 @@ from kinetics.geometry import layered_box
 from kinetics.models.spin_charge import SpinChargeProblem
 from kinetics.physics.boundaries import Contact
 from kinetics.usadel import bulk, kinetic, riccati
-from kinetics.usadel.keldysh import KineticProblem, Terminal, fermi_weight
+from kinetics.usadel.keldysh import KineticProblem, Terminal, fermi_weight, thermal_quadrature
 from kinetics.usadel.parameters import unpack
 from kinetics.usadel.problem import COMPILE_FAST, Reservoir, UsadelProblem, UsadelRegion
 from test_usadel_extrinsic import H_FIELD, POINTS, random_state, with_gradient
@@ -147,12 +148,11 @@ def strip_pair(theta=0.1, kappa=0.05):
     up = UsadelProblem(dev, {"film": reg}, {"xmin": Reservoir(), "xmax": Reservoir()},
                        eta=1e-14, degree=1, jit_options=COMPILE_FAST)
     up.sweep([0.0])
-    kp = KineticProblem(up, {"xmin": Terminal(mu=-0.5 / fermi_weight(0.0, 1.0))},
-                        temperature=1.0)
-    return sol, kp.solve(0.0)
+    kp = KineticProblem(up, {"xmin": Terminal(mu=-0.5)})
+    return sol, kp.solve(0.0), kp
 
 
-def check_strip(sol, h):
+def check_strip(sol, h, kp):
     U, H = sol.u.x.array.reshape(-1, 4), h.x.array.reshape(-1, 8)
     assert np.array_equal(sol.u.function_space.dofmap.list, h.function_space.dofmap.list)
     comm = h.function_space.mesh.comm
@@ -163,6 +163,11 @@ def check_strip(sol, h):
     assert big > 5e-3                              # the spin Hall accumulation μ_z
     assert err_v < 1e-8 and err_s < 1e-8 * big
     assert other < 1e-12
+    # the energy integral: μ = −½∫w ñ = (−½)(−2μ_terminal) × profile, T-independent
+    mu, mu_s, Y = kp.accumulations(0.7, points=8)
+    assert np.allclose(Y.x.array, 1.0, atol=1e-12)
+    assert np.allclose(mu.x.array, -0.5 * U[:, 0], atol=1e-12)
+    assert np.allclose(mu_s.x.array.reshape(-1, 3), -0.5 * U[:, 1:], atol=1e-12 * big)
 
 
 def test_normal_state_equals_the_spin_charge_model_on_a_strip():
@@ -188,11 +193,10 @@ def gathered(comm, x, *values):
     return (xs,) + tuple(np.concatenate(comm.allgather(v))[order][keep] for v in values)
 
 
-def ns_conductance(up, eps, temperature=1000.0):
+def ns_conductance(up, eps):
     """G(ε)/G_N from the kinetic h_T and the check of its profile against D_T(x)."""
     up.sweep([eps])
-    kp = KineticProblem(up, {"xmin": Terminal(mu=-0.5 / fermi_weight(eps, temperature))},
-                        temperature=temperature)
+    kp = KineticProblem(up, {"xmin": Terminal(mu=-0.5)})
     h = kp.solve(eps)
     V = up.space
     n = V.dofmap.index_map.size_local
@@ -236,18 +240,37 @@ def test_kinetic_problem_errors():
     one = UsadelProblem(dev, {"film": UsadelRegion()}, {"xmax": Reservoir(delta=5.0)},
                         eta=1e-3, jit_options=COMPILE_FAST)
     with pytest.raises(ValueError, match="not a reservoir"):
-        KineticProblem(one, {"xmin": Terminal()}, temperature=1.0)
+        KineticProblem(one, {"xmin": Terminal()})
     up = ns_wire(cells=4)
     with pytest.raises(KeyError):
-        KineticProblem(up, {"nowhere": Terminal()}, temperature=1.0)
-    with pytest.raises(ValueError, match="temperature"):
-        KineticProblem(up, {}, temperature=0.0)
+        KineticProblem(up, {"nowhere": Terminal()})
     with pytest.raises(ValueError, match="Terminal"):
-        KineticProblem(up, {"xmin": 1.0}, temperature=1.0)
-    kp = KineticProblem(up, {}, temperature=1.0)
+        KineticProblem(up, {"xmin": 1.0})
+    kp = KineticProblem(up, {})
     with pytest.raises(ValueError, match="solve it at this energy"):
         kp.solve(0.5)
     with pytest.raises(ValueError, match="mu"):
         Terminal(mu=float("nan"))
-    with pytest.raises(ValueError, match="strictly increasing"):
-        kp.accumulations([0.0])
+    with pytest.raises(ValueError, match="temperature"):
+        kp.accumulations(0.0)
+
+
+@pytest.mark.parametrize("T", [0.05, 0.3, 1.0, 30.0])
+def test_thermal_quadrature(T):
+    """Exact for constants; converges for a Dynes-BCS-like integrand with square-root peaks
+    at the gap edges ±1 (reference: the same rule with 4000 points, and scipy.quad at low T
+    where the peaks carry no weight)."""
+    eps, w = thermal_quadrature(T, edges=(1.0, 2.5), points=128)
+    assert np.all(np.diff(eps) > 0) and np.allclose(eps, -eps[::-1])
+    assert w.sum() == pytest.approx(1.0, abs=1e-13)
+
+    def f(e):
+        return 1 / (1 + e ** 2) + np.real(np.abs(e) / np.sqrt((e + 1e-3j) ** 2 - 1 + 0j))
+    fine, wf = thermal_quadrature(T, edges=(1.0, 2.5), points=4000)
+    ref = np.sum(wf * f(fine))
+    assert np.sum(w * f(eps)) == pytest.approx(ref, rel=1e-3)
+    if T < 0.1:
+        exact = quad(lambda e: fermi_weight(e, T) / (1 + e ** 2), -40 * T, 40 * T)[0]
+        assert np.sum(w / (1 + eps ** 2)) == pytest.approx(exact, rel=1e-6)
+    with pytest.raises(ValueError, match="temperature"):
+        thermal_quadrature(-1.0)

@@ -26,6 +26,7 @@ import numpy as np
 
 from kinetics.case_schema import (MAX_COUNT, Array, Bool, Integer, Matrix3, Number, String,
                                   Table, Vector, check_section, doc_table, hint_after)
+from kinetics.models import usadel_keldysh_case as keldysh_case
 from kinetics.models import usadel_output as outputs
 from kinetics.models.registry import CaseModel, register
 
@@ -54,6 +55,12 @@ REGION = {
     "gauge": Matrix3(unit="1/L", max_abs=_LIMIT,
                      description="SU(2) gauge field A[k][b] of spin–orbit coupling (direction "
                                  "k, spin b; 𝒟μ = ∂μ + A_k × μ, kinetics.physics.gauge)"),
+    "theta": Number(lo=-1.0, hi=1.0, default=0.0,
+                    description="spin Hall angle θ of extrinsic spin–orbit scattering (seed "
+                                "003; acts in [usadel.keldysh])"),
+    "kappa": Number(lo=-1.0, hi=1.0, default=0.0,
+                    description="spin-swapping coefficient κ (seed 003 Eq. 81 sign; acts in "
+                                "[usadel.keldysh])"),
 }
 
 #: keys of ``[usadel.supercurrent]``
@@ -100,7 +107,8 @@ SCHEMA = {
                              description="E₀ in eV: adds `energies_eV` to the results "
                                          "(labels only)"),
     "regions": Table(required=True, description="region name → `{delta, phase, h, D, tau_sf, "
-                                                "tau_so, tc0}`; every region needs one"),
+                                                "tau_so, tc0, gauge, theta, kappa}`; every "
+                                                "region needs one"),
     "reservoirs": Table(description="facet name → `{delta, phase, h}`: rigid bulk reservoirs "
                                     "(other outer facets: vacuum, no current)"),
     "tunnel": Table(description="interface facet name → `{r, length, side}`: "
@@ -118,6 +126,9 @@ SCHEMA = {
                                       "these facets (needs `temperature`)"),
     "critical_temperature": Bool(default=False, description="also find T_c (regions with "
                                                             "`tc0`)"),
+    "keldysh": Table(description="`{temperatures, terminals, points}`: charge and spin "
+                                 "accumulation of biased terminals over a temperature sweep "
+                                 "(linearized Keldysh sector)"),
 }
 
 #: sections of the other models that [usadel] would silently ignore
@@ -136,7 +147,8 @@ def doc_tables() -> dict[str, str]:
             "[usadel.reservoirs.FACET]": doc_table(RESERVOIR),
             "[usadel.tunnel.FACET]": doc_table(TUNNEL),
             "[usadel.supercurrent]": doc_table(SUPERCURRENT),
-            "[usadel.refine_energies]": doc_table(outputs.REFINE)}
+            "[usadel.refine_energies]": doc_table(outputs.REFINE),
+            **keldysh_case.doc_tables()}
 
 
 # ------------------------------------------------------------------------------- checks
@@ -235,6 +247,7 @@ def _validate(case, spec: dict) -> None:
             case.report((section,), f"is not used by [usadel] ({why}): remove [{section}]")
     outputs.check(case, spec)
     _check_matsubara(case, spec)
+    keldysh_case.check(case, spec)
     e = np.asarray(spec.get("energies", []), dtype=float)
     if e.size > 1 and np.any(np.diff(e) <= 0):
         i = int(np.flatnonzero(np.diff(e) <= 0)[0])
@@ -268,10 +281,11 @@ def _check_matsubara(case, spec: dict) -> None:
     paired = [n for n, t in regions.items() if isinstance(t, dict)
               and isinstance(t.get("tc0"), (int, float)) and t["tc0"] > 0]
     has_t = "temperature" in spec
-    if "energies" not in spec and "maps" not in spec and not has_t:
-        case.report(("usadel",), "give `energies` (density of states), `maps` or "
-                                 "`temperature` (Matsubara sums)")
-    if paired and not has_t and not spec.get("critical_temperature"):
+    if "energies" not in spec and "maps" not in spec and not has_t and "keldysh" not in spec:
+        case.report(("usadel",), "give `energies` (density of states), `maps`, "
+                                 "`temperature` (Matsubara sums) or [usadel.keldysh]")
+    if paired and not has_t and not spec.get("critical_temperature") \
+            and "keldysh" not in spec:
         case.report(("usadel", "regions", paired[0], "tc0"),
                     "a self-consistent Δ needs [usadel] temperature (or critical_temperature "
                     "= true)")
@@ -457,6 +471,10 @@ def run(case, device, context) -> dict:
         out = usadel(spec, problem, points, context.progress)
         maps = outputs.dos_maps(spec, problem, _magnetic(spec), context.progress)
         eq.update(supercurrent_and_tc(spec, problem, context.progress))
+        kel = None
+        if "keldysh" in spec:
+            kel, fields = keldysh_case.run(spec, problem, points, context.progress)
+            maps = outputs.with_fields(maps, problem, fields)
     finally:
         problem.destroy()
     results = {**out, "probes_m": probes,
@@ -471,8 +489,14 @@ def run(case, device, context) -> dict:
         results["units"]["energies_eV"] = "eV"
     if maps is not None:
         context.solution = maps
-        results["maps"] = {"energies": maps.energies, "fields": list(maps.functions)}
+    if maps is not None and maps.energies:
+        results["maps"] = {"energies": maps.energies,
+                           "fields": [n for n in maps.functions if n.startswith("dos")]}
         results["units"]["maps"] = "energies in E0; fields.bp/.vtu: normal-state DOS per spin"
+    if kel is not None:
+        results["keldysh"] = kel
+        results["units"].update(charge_accumulation="E0", spin_accumulation="E0",
+                                temperatures="E0")
     if eq:
         results["matsubara"] = {"temperature": spec.get("temperature"), **eq}
         results["units"].update(temperature="E0", delta="E0", critical_temperature="E0",

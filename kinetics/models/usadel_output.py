@@ -32,7 +32,7 @@ import numpy as np
 
 from kinetics.case_schema import MAX_COUNT, Integer, Number, check_section
 
-__all__ = ["REFINE", "MAX_MAPS", "map_names", "check", "refined_sweep", "probe_regions",
+__all__ = ["REFINE", "MAX_MAPS", "map_names", "check", "refined_sweep", "probe_regions", "with_fields",
            "DosMaps", "dos_maps", "bulk_reference", "dos_curves_picture", "dos_map_pictures",
            "pictures"]
 
@@ -212,12 +212,35 @@ class DosMaps:
         self.fields = tuple(Field(n, (), "1", "DOS (normal-state DOS per spin)")
                             for n in self.functions)
 
+    def add(self, functions: dict) -> None:
+        """Add the fields of the Keldysh sector ({name: Function}: scalar charge
+        accumulation or 3-vector spin accumulation in E₀, tunnel conductance Y)."""
+        from kinetics.models.base import Field
+        extra = []
+        for name, f in functions.items():
+            shape = tuple(f.ufl_shape)
+            if name.startswith("tunnel_conductance"):
+                extra.append(Field(name, shape, "1", "normalized tunnel conductance"))
+                continue
+            what = "spin accumulation" if shape else "charge accumulation"
+            extra.append(Field(name, shape, "E0", f"{what} (Keldysh sector)"))
+        self.functions.update(functions)
+        self.fields = self.fields + tuple(extra)
+
     def expression(self, name: str, region: str | None = None):
         """The map ``name`` (a DG Function; ``region`` ignored). KeyError listing the maps."""
         try:
             return self.functions[name]
         except KeyError:
             raise KeyError(f"no DOS map {name!r}; maps: {', '.join(self.functions)}") from None
+
+
+def with_fields(maps, problem, functions: dict):
+    """``maps`` (a :class:`DosMaps` or None) with the fields ``functions`` added (a new
+    :class:`DosMaps` without DOS maps when ``maps`` is None)."""
+    out = maps if maps is not None else DosMaps(problem, [], {})
+    out.add(functions)
+    return out
 
 
 def _nodal_maps(problem, spin: bool) -> list:

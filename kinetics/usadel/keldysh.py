@@ -16,15 +16,24 @@ of the retarded problem are terminals with Dirichlet values of the modes; the ot
 no matrix current (natural condition).
 
 Drive and linear response: a :class:`Terminal` at electrochemical potential μ and spin
-accumulation μ_s (energy units) fixes h_T = −2μ w(ε), h_Ta = −μ_s^a w(ε) with
-w(ε) = (1/4T) cosh⁻²(ε/2T) (:mod:`kinetics.usadel.kinetic`); the charge and spin
-accumulations are μ(r) = −½∫dε ñ(ε, r), μ_s(r) = −∫dε s̃(ε, r), which are μ and μ_s in a
-normal metal (:meth:`KineticProblem.accumulations`).
+accumulation μ_s (energy units) holds the distribution δȟ = w(ε)(−2μρ₃ − μ_s·Š) of a
+normal reservoir to first order, w(ε) = (1/4T) cosh⁻²(ε/2T) = −∂f/∂ε
+(:mod:`kinetics.usadel.kinetic`).  The equations at one energy are linear and do not contain
+T, so :meth:`KineticProblem.solve` computes the response ĥ(ε) to the energy-independent
+terminal values h_T = −2μ, h_Ta = −μ_s^a, and temperature enters only the energy integral:
+the charge and spin accumulations are
+
+    μ(r) = −½ ∫dε w(ε) ñ(ε, r),   μ_s(r) = −∫dε w(ε) s̃(ε, r),
+
+equal to μ and μ_s of the terminals in a normal metal (:meth:`KineticProblem.accumulations`,
+with :func:`thermal_quadrature`).  In a superconductor μ is the charge-imbalance potential
+(the density of the charge mode, weighted with the local spectra through ñ).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -32,7 +41,7 @@ import numpy as np
 from kinetics import validation
 from kinetics.usadel import kinetic, riccati, sampling
 
-__all__ = ["Terminal", "KineticProblem", "fermi_weight", "LU_OPTIONS"]
+__all__ = ["Terminal", "KineticProblem", "fermi_weight", "thermal_quadrature", "LU_OPTIONS"]
 
 #: PETSc options of the kinetic linear systems (direct, MUMPS)
 LU_OPTIONS = {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
@@ -44,6 +53,43 @@ def fermi_weight(eps, temperature: float) -> np.ndarray:
     T = validation.positive("fermi_weight", "temperature", temperature, limit=1e12)
     x = np.asarray(eps, dtype=float) / (2 * T)
     return 1.0 / (4 * T * np.cosh(np.clip(x, -350, 350)) ** 2)
+
+
+def thermal_quadrature(temperature: float, edges=(), points: int = 48):
+    """Nodes ε_i (increasing) and weights W_i with Σ_i W_i f(ε_i) ≈ ∫dε w(ε) f(ε),
+    w = (1/4T) cosh⁻²(ε/2T): u = tanh(ε/2T) ∈ (−1, 1) (du = 2w dε), split into subintervals
+    at ±tanh(e/2T) for each energy e in ``edges`` (gap edges, where f has square-root
+    singularities), each mapped by u = (a+b)/2 + (b−a)/2 sin(πx/2) and integrated by
+    Gauss–Legendre in x (the map makes |u − a|^{−1/2} singularities at the ends smooth).
+    About ``points`` nodes in total, the same number (at least 4) on every subinterval.
+
+    Raises
+    ------
+    ValueError
+        For T ≤ 0, points < 4 or non-finite edges.
+    """
+    T = validation.positive("thermal_quadrature", "temperature", temperature, limit=1e12)
+    points = validation.integer("thermal_quadrature", "points", points, 4, 100000)
+    cuts = [0.0]
+    for e in np.atleast_1d(np.asarray(edges, dtype=float)):
+        if not np.isfinite(e):
+            raise ValueError(f"thermal_quadrature: edges must be finite, got {edges!r}")
+        u = math.tanh(abs(e) / (2 * T))
+        if 1e-12 < u < 1 - 1e-12:
+            cuts.append(u)
+    cuts = np.unique(cuts)
+    bounds = np.concatenate([cuts, [1.0]])             # subintervals of (0, 1), mirrored
+    per = np.full(len(bounds) - 1, max(4, points // (2 * (len(bounds) - 1))))
+    us, ws = [], []
+    for (a, b), n in zip(zip(bounds[:-1], bounds[1:]), per):
+        x, w = np.polynomial.legendre.leggauss(int(n))
+        # u = (a+b)/2 + (b−a)/2 sin(πx/2): the end-point singularities ∝ |u − e|^{−1/2} of
+        # the spectra at a gap edge become smooth in x
+        us.append((a + b) / 2 + (b - a) / 2 * np.sin(np.pi * x / 2))
+        ws.append(w * (b - a) / 2 * (np.pi / 2) * np.cos(np.pi * x / 2))
+    u, wu = np.concatenate(us), np.concatenate(ws)
+    u, wu = np.concatenate([-u[::-1], u]), np.concatenate([wu[::-1], wu])
+    return 2 * T * np.arctanh(u), wu / 2
 
 
 @dataclasses.dataclass
@@ -59,12 +105,12 @@ class Terminal:
         self.mu = validation.finite("Terminal", "mu", self.mu, limit=1e8)
         self.mu_s = validation.vector3("Terminal", "mu_s", self.mu_s, limit=1e8)
 
-    def modes(self, eps: float, temperature: float) -> np.ndarray:
-        """The eight Dirichlet mode values (:data:`kinetics.usadel.kinetic.MODES`) at ε."""
-        w = float(fermi_weight(eps, temperature))
+    def modes(self) -> np.ndarray:
+        """The eight Dirichlet mode values (:data:`kinetics.usadel.kinetic.MODES`) of the
+        response ĥ = δȟ/w(ε): h_T = −2μ, h_Ta = −μ_s^a, the others 0."""
         out = np.zeros(8)
-        out[1] = -2 * self.mu * w
-        out[2:5] = -np.asarray(self.mu_s) * w
+        out[1] = -2 * self.mu
+        out[2:5] = -np.asarray(self.mu_s)
         return out
 
 
@@ -79,32 +125,29 @@ class KineticProblem:
     terminals:
         ``{boundary_name: Terminal}``: each must be a reservoir of ``usadel``; reservoirs
         without an entry are terminals at equilibrium (μ = μ_s = 0).
-    temperature:
-        k_BT > 0 in the energy unit of ``usadel``.
 
     Attributes
     ----------
     h:
-        The distribution modes (8-component Function) of the last :meth:`solve`.
+        The response ĥ = δȟ/w(ε) of the distribution modes (8-component Function) to the
+        terminals at the energy of the last :meth:`solve`.
 
     Raises
     ------
     KeyError
         For a terminal that is not a boundary of the device.
     ValueError
-        For a terminal that is not a reservoir of ``usadel``, T ≤ 0, or a problem with
-        tunnel interfaces (several domains; not supported yet).
+        For a terminal that is not a reservoir of ``usadel`` or a problem with tunnel
+        interfaces (several domains; not supported yet).
     """
 
-    def __init__(self, usadel, terminals: Mapping | None = None, *, temperature: float,
+    def __init__(self, usadel, terminals: Mapping | None = None, *,
                  options: dict | None = None):
         import basix.ufl
         import ufl
         from dolfinx import fem
         terminals = dict(terminals or {})
         self.usadel = p = usadel
-        self.temperature = validation.positive("KineticProblem", "temperature", temperature,
-                                               limit=1e8)
         if len(p.domains) != 1:
             raise ValueError("the Keldysh sector does not support tunnel interfaces yet "
                              f"(the problem has {len(p.domains)} domains)")
@@ -167,6 +210,7 @@ class KineticProblem:
         self.options = {**LU_OPTIONS, **(options or {})}
         self._problem = None
         self.energy = None
+        self.energies_used = 0
 
     # -- coefficients --------------------------------------------------------------------
     def _update(self, eps: float, batch: int = 2048):
@@ -215,7 +259,7 @@ class KineticProblem:
                              f"first")
         self._update(eps)
         for name, const in self._bc_values:
-            const.value = self.terminals[name].modes(eps, self.temperature)
+            const.value = self.terminals[name].modes()
         if self._problem is None:
             self._problem = LinearProblem(self._a, self._L, bcs=self._bcs, u=self.h,
                                           petsc_options=self.options)
@@ -229,66 +273,70 @@ class KineticProblem:
         return self.h
 
     # -- observables ---------------------------------------------------------------------
-    def nodal_densities(self) -> tuple[np.ndarray, np.ndarray]:
-        """(ñ, s̃) at the nodes of this rank (owned and ghost), shapes (n,) and (n, 3): the
-        densities of :func:`kinetics.usadel.kinetic.densities` of the current ȟ and
-        retarded solution."""
+    def nodal_densities(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ñ, s̃, N) at the nodes of this rank (owned and ghost), shapes (n,), (n, 3), (n,):
+        the densities of :func:`kinetics.usadel.kinetic.densities` of the current ȟ and
+        retarded solution, and the local DOS N = Re Tr ǧ₁₁/2."""
+        from kinetics.usadel.parameters import unpack
         p = self.usadel
         if not np.array_equal(self.space.dofmap.list, p.space.dofmap.list):
             raise RuntimeError("the kinetic and retarded spaces have different dof maps")
-        from kinetics.usadel.parameters import unpack
         gam, gam_t = unpack(p.u.x.array.reshape(-1, 16))
         g = riccati.gf_from_riccati(gam, gam_t)
         modes = self.h.x.array.reshape(-1, 8)
         hm = np.einsum("nm,mij->nij", modes, kinetic.PROJECTORS)
-        return kinetic.densities(g, hm)
+        n, s = kinetic.densities(g, hm)
+        return n, s, np.real(np.trace(g[:, :2, :2], axis1=1, axis2=2)) / 2
 
-    def accumulations(self, energies, *, progress: bool = False):
-        """Charge and spin accumulation μ(r) = −½∫dε ñ, μ_s(r) = −∫dε s̃ (energy units; μ
-        and μ_s of the terminals in a normal metal) by the trapezoidal rule over
-        ``energies`` (a strictly increasing grid that covers the window of w(ε), a few T
-        beyond the gap): the retarded problem is swept over the grid (continuation) and
-        the kinetic equations solved at each energy.
+    def accumulations(self, temperature: float, *, points: int = 48, edges=None,
+                      progress: bool = False):
+        """Charge and spin accumulation μ(r) = −½∫dε w ñ, μ_s(r) = −∫dε w s̃ and the
+        normalized tunnel conductance Y(r) = ∫dε w N of a normal tunnel probe at temperature
+        T (energy units; μ, μ_s of the terminals and Y = 1 in a normal metal) with
+        :func:`thermal_quadrature` (``points`` energies, split at the gap edges ``edges``;
+        default: the |Δ| of the regions and reservoirs): the retarded problem is swept over
+        the energies in increasing order (continuation) and the kinetic equations solved at
+        each.  A normal tunnel probe at r measures the voltage μ/Y (zero current: ∫N(h_T −
+        h_T^probe)dε = 0), a ferromagnetic one the spin voltage μ_s/Y (no spin splitting);
+        in a superconductor Y ≪ 1 at T ≪ T_c, so a small charge imbalance gives a large
+        probe voltage.
 
         Returns
         -------
-        (mu, mu_s): Lagrange Functions of the retarded problem's degree (scalar and
-        3-vector) named "charge_accumulation" and "spin_accumulation".
+        (mu, mu_s, Y): Lagrange Functions of the retarded problem's degree (scalar,
+        3-vector, scalar) named "charge_accumulation", "spin_accumulation" and
+        "tunnel_conductance".
 
         Raises
         ------
         ValueError
-            For a grid that is not strictly increasing or has fewer than 2 points.
+            For T ≤ 0 (as :func:`thermal_quadrature`).
         """
         from dolfinx import fem
-        e = np.asarray(energies, dtype=float)
-        if e.ndim != 1 or e.size < 2 or not np.all(np.diff(e) > 0):
-            raise ValueError("energies must be a strictly increasing 1D grid of at least 2 "
-                             "points")
-        wts = np.zeros(e.size)
-        wts[:-1] += np.diff(e) / 2
-        wts[1:] += np.diff(e) / 2
-        n_acc = 0.0
-        s_acc = 0.0
-        for k, eps in enumerate(e):
-            if k == 0:
-                self.usadel.sweep([eps])
-            else:
-                self.usadel.sweep([eps], initial=None)
+        p = self.usadel
+        if edges is None:
+            edges = sorted({abs(r.delta) for r in p.regions.values() if not callable(r.delta)}
+                           | {r.delta for r in p.reservoirs.values()})
+        energies, weights = thermal_quadrature(temperature, edges, points)
+        self.energies_used = len(energies)
+        n_acc, s_acc, y_acc = 0.0, 0.0, 0.0
+        for k, (eps, wk) in enumerate(zip(energies, weights)):
+            p.sweep([eps], initial="auto" if k == 0 else None)
             self.solve(float(eps))
-            n, s = self.nodal_densities()
-            n_acc = n_acc + wts[k] * n
-            s_acc = s_acc + wts[k] * s
+            n, s, dos = self.nodal_densities()
+            n_acc, s_acc, y_acc = n_acc + wk * n, s_acc + wk * s, y_acc + wk * dos
             if progress and self.mesh.comm.rank == 0:
-                print(f"keldysh: eps = {eps:.6g}", flush=True)
-        deg = self.usadel.degree
-        mu = fem.Function(fem.functionspace(self.mesh, ("Lagrange", deg)),
-                          name="charge_accumulation")
+                print(f"keldysh: eps = {eps:.6g} ({k + 1}/{len(energies)})", flush=True)
+        deg = p.degree
+        scalar = fem.functionspace(self.mesh, ("Lagrange", deg))
+        mu = fem.Function(scalar, name="charge_accumulation")
         mu_s = fem.Function(fem.functionspace(self.mesh, ("Lagrange", deg, (3,))),
                             name="spin_accumulation")
+        Y = fem.Function(scalar, name="tunnel_conductance")
         mu.x.array[:] = -0.5 * n_acc
         mu_s.x.array[:] = -s_acc.reshape(-1)
-        return mu, mu_s
+        Y.x.array[:] = y_acc
+        return mu, mu_s, Y
 
     def destroy(self):
         """Free the PETSc objects of the linear solver."""
