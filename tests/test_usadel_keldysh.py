@@ -132,14 +132,31 @@ def test_bcs_energy_and_charge_modes_diffuse_with_belzig_coefficients(eps):
     assert A[5, 0, 5, 0] == pytest.approx(A[1, 0, 1, 0], rel=1e-10)
 
 
+@pytest.mark.parametrize("eps", [0.3, 0.9, -0.5, 1.5])
+def test_bcs_charge_imbalance_conversion(eps):
+    """The Δ term of the charge mode is the Andreev conversion −2R_T h_T with
+    R_T = 2Δ Re F_B (Belzig et al. 1999; F_B = i F in the convention here): strong inside
+    the gap, zero above it (η → 0); the energy mode is not converted."""
+    eta = 1e-9
+    gam, gam_t = bulk.bcs_riccati(eps, 1.0, eta)
+    g = riccati.gf_from_riccati(gam, gam_t)
+    C = kinetic.coefficients(g, np.zeros((3, 4, 4)), (0,), X=riccati.energy_matrix(eps, 0.0, 1.0),
+                             eta=eta, D=1.0)[2]
+    R_T = 2 * 1.0 * np.real(1j * g[0, 3])
+    assert C[1, 1] == pytest.approx(-2 * R_T, rel=1e-6, abs=1e-6)
+    assert (abs(C[1, 1]) > 1.0) == (abs(eps) < 1)
+    assert abs(C[0, 0]) < 1e-6
+
+
 # ---------------------------------------------------------------- finite elements
 LAM, W, LX = 100e-9, 40e-9, 600e-9
 
 
-def strip_pair(theta=0.1, kappa=0.05):
+def strip_pair(theta=0.1, kappa=0.05, dim=2):
     """SpinChargeProblem and the kinetic h at one energy on the same strip mesh (x ∈ [0, LX],
-    y ∈ [0, W], V = 1 and h_T = 1 at xmin, 0 at xmax)."""
-    dev = layered_box([LX, W], [60, 8], axes="xy")
+    y ∈ [0, W] (and z ∈ [0, W] for dim = 3), V = 1 and h_T = 1 at xmin, 0 at xmax)."""
+    dev = (layered_box([LX, W], [60, 8], axes="xy") if dim == 2
+           else layered_box([LX / 2, W, W], [24, 5, 5]))
     mat = kinetics.materials.Material("m", sigma=1e7, lambda_sf=LAM, theta_sh=theta,
                                       kappa=kappa)
     sol = SpinChargeProblem(dev, {"film": mat}, [Contact("xmin", V=1.0),
@@ -172,6 +189,17 @@ def check_strip(sol, h, kp):
 
 def test_normal_state_equals_the_spin_charge_model_on_a_strip():
     check_strip(*strip_pair())
+
+
+def test_normal_state_equals_the_spin_charge_model_in_3d_with_swapping():
+    """In a 3D bar the spin Hall accumulations S^z(y) and S^y(z) have ∂_aS^a ≠ 0, so the
+    swapping term acts (in 2D it would not): the kinetic solution still equals
+    SpinChargeProblem, and κ changes it."""
+    sol, h, kp = strip_pair(dim=3)
+    check_strip(sol, h, kp)
+    sol0, h0, _ = strip_pair(kappa=0.0, dim=3)
+    change = np.abs(h.x.array.reshape(-1, 8)[:, 2:5] - h0.x.array.reshape(-1, 8)[:, 2:5]).max()
+    assert change > 1e-3 * np.abs(h0.x.array.reshape(-1, 8)[:, 2:5]).max()
 
 
 @pytest.mark.mpi

@@ -73,6 +73,19 @@ def test_example_case_above_and_below_tc(tmp_path):
     assert "fields.bp" in files and "fields.vtu" in files
 
 
+def test_observables_are_continuous_through_tc(tmp_path):
+    """Δ(T) ≈ 3.06 T_c √(1 − T/T_c) → 0 at T_c: the deviation of every observable from the
+    normal state shrinks with it (ratio of deviations ≈ Δ(0.99999)/Δ(0.999) ≈ 0.1 or less)."""
+    text = _edit("temperatures = [0.6, 1.2, 1.5]", "temperatures = [0.999, 0.99999, 1.001]")
+    kel = run(text, tmp_path / "out")["usadel"]["keldysh"]
+    for key in ("charge_accumulation", "spin_accumulation", "tunnel_conductance",
+                "probe_voltage"):
+        v = np.asarray(kel[key])
+        far, near = np.abs(v[0] - v[2]).max(), np.abs(v[1] - v[2]).max()
+        assert far > 1e-5 * np.abs(v[2]).max(), key          # the gap matters at 0.999 T_c
+        assert near < 0.2 * far, key
+
+
 def test_spin_hall_signal_is_odd_in_theta():
     plus = api_normal_state(0.05)[0]
     minus = api_normal_state(-0.05)[0]

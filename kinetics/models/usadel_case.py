@@ -27,8 +27,11 @@ import numpy as np
 from kinetics.case_schema import (MAX_COUNT, Array, Bool, Integer, Matrix3, Number, String,
                                   Table, Vector, check_section, doc_table, hint_after)
 from kinetics.models import usadel_keldysh_case as keldysh_case
+from kinetics.models import usadel_matsubara_case as matsubara_case
 from kinetics.models import usadel_output as outputs
 from kinetics.models.registry import CaseModel, register
+from kinetics.models.usadel_matsubara_case import (SUPERCURRENT, self_consistent,
+                                                   supercurrent_and_tc)
 
 __all__ = ["USADEL", "SCHEMA", "REGION", "RESERVOIR", "TUNNEL", "SUPERCURRENT", "build",
            "usadel", "self_consistent", "supercurrent_and_tc", "run", "doc_tables"]
@@ -61,13 +64,6 @@ REGION = {
     "kappa": Number(lo=-1.0, hi=1.0, default=0.0,
                     description="spin-swapping coefficient κ (seed 003 Eq. 81 sign; acts in "
                                 "[usadel.keldysh])"),
-}
-
-#: keys of ``[usadel.supercurrent]``
-SUPERCURRENT = {
-    "surface": String(required=True, ref="facet", description="facets the current crosses"),
-    "direction": Vector(required=True, norm="nonzero", description="direction of the "
-                                                                   "counted current"),
 }
 
 #: keys of one ``[usadel.reservoirs.FACET]`` table (kinetics.usadel.parameters.Reservoir)
@@ -246,7 +242,7 @@ def _validate(case, spec: dict) -> None:
         if section in case.data:
             case.report((section,), f"is not used by [usadel] ({why}): remove [{section}]")
     outputs.check(case, spec)
-    _check_matsubara(case, spec)
+    matsubara_case.check(case, spec)
     keldysh_case.check(case, spec)
     e = np.asarray(spec.get("energies", []), dtype=float)
     if e.size > 1 and np.any(np.diff(e) <= 0):
@@ -274,33 +270,6 @@ def _validate(case, spec: dict) -> None:
                                            "region of the geometry")
 
 
-def _check_matsubara(case, spec: dict) -> None:
-    """The equilibrium keys: something to compute, `temperature` where Matsubara sums need
-    it, a region with `tc0` for T_c, a valid `supercurrent` table."""
-    regions = spec.get("regions", {})
-    paired = [n for n, t in regions.items() if isinstance(t, dict)
-              and isinstance(t.get("tc0"), (int, float)) and t["tc0"] > 0]
-    has_t = "temperature" in spec
-    if "energies" not in spec and "maps" not in spec and not has_t and "keldysh" not in spec:
-        case.report(("usadel",), "give `energies` (density of states), `maps`, "
-                                 "`temperature` (Matsubara sums) or [usadel.keldysh]")
-    if paired and not has_t and not spec.get("critical_temperature") \
-            and "keldysh" not in spec:
-        case.report(("usadel", "regions", paired[0], "tc0"),
-                    "a self-consistent Δ needs [usadel] temperature (or critical_temperature "
-                    "= true)")
-    if spec.get("critical_temperature") and not paired:
-        case.report(("usadel", "critical_temperature"), "needs a region with tc0 > 0")
-    if "supercurrent" in spec:
-        if not has_t:
-            case.report(("usadel", "supercurrent"), "needs [usadel] temperature (a Matsubara "
-                                                    "sum)")
-        check_section(case, ("usadel", "supercurrent"), spec["supercurrent"], SUPERCURRENT)
-    if "omega_max" in spec and not (has_t or spec.get("critical_temperature")):
-        case.report(("usadel", "omega_max"), "is used by Matsubara sums only: give "
-                                             "temperature or remove it")
-
-
 # ------------------------------------------------------------------------------- run
 def build(spec: dict, device, jit_options: dict | None = None):
     """The :class:`~kinetics.usadel.problem.UsadelProblem` of a ``[usadel]`` table (values
@@ -321,55 +290,6 @@ def build(spec: dict, device, jit_options: dict | None = None):
     return UsadelProblem(device, regions, reservoirs, tunnel, eta=spec["broadening"],
                          degree=spec.get("degree", 1), jit_options=jit_options,
                          delta_field=any(r.tc0 > 0 for r in regions.values()))
-
-
-def self_consistent(spec: dict, problem, points, progress=None) -> dict:
-    """The self-consistent Δ at ``temperature`` (:func:`kinetics.usadel.matsubara.
-    self_consistent_gap`) when a region has ``tc0``; it stays in the problem for the DOS
-    sweep.  Returns {} otherwise, else ``max_delta``, ``delta_at_probes`` ([re, im] per
-    probe, E₀), ``gap_iterations``, ``matsubara_frequencies``.
-
-    Raises
-    ------
-    kinetics.solvers.linear.SolverError
-        When the gap iteration or a Newton solve fails.
-    """
-    from kinetics.usadel import matsubara as ms
-    T = spec.get("temperature")
-    if T is None or not any(r.tc0 > 0 for r in problem.regions.values()):
-        return {}
-    if progress is not None:
-        progress.step(f"usadel: self-consistent gap at T = {T:g} E0")
-    sol = ms.self_consistent_gap(problem, T, omega_max=spec.get("omega_max"))
-    d = ms.pair_potential_at(problem, points)
-    problem.set_broadening(spec["broadening"])
-    return {"max_delta": sol.max_delta, "delta_at_probes": np.stack([d.real, d.imag], 1),
-            "gap_iterations": sol.iterations, "matsubara_frequencies": sol.frequencies}
-
-
-def supercurrent_and_tc(spec: dict, problem, progress=None) -> dict:
-    """``supercurrent`` (σ_N E₀ L^{dim−2}/e, :func:`kinetics.usadel.matsubara.supercurrent`)
-    with ``[usadel.supercurrent]`` and ``critical_temperature`` (E₀) when asked for; T_c
-    last, since it leaves a tiny Δ in the problem.
-
-    Raises
-    ------
-    kinetics.solvers.linear.SolverError
-        When a Newton solve fails.
-    """
-    from kinetics.usadel import matsubara as ms
-    w, out = spec.get("omega_max"), {}
-    if "supercurrent" in spec:
-        sc = spec["supercurrent"]
-        if progress is not None:
-            progress.step(f"usadel: supercurrent through {sc['surface']}")
-        out["supercurrent"] = ms.supercurrent(problem, spec["temperature"], sc["surface"],
-                                              sc["direction"], omega_max=w)
-    if spec.get("critical_temperature"):
-        if progress is not None:
-            progress.step("usadel: critical temperature")
-        out["critical_temperature"] = ms.critical_temperature(problem, omega_max=w)
-    return out
 
 
 def _magnetic(spec: dict) -> bool:

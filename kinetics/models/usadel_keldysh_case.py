@@ -107,29 +107,6 @@ def check(case, spec: dict) -> None:
         case.report(("usadel", "keldysh", "terminals"), "needs at least one biased terminal")
 
 
-def _set_gaps(problem, temperature: float) -> dict:
-    """Δ of each region with tc0 > 0 set to the bulk BCS gap at T (phase kept; below
-    T = 0.02 T_c0 the T = 0 gap, equal to Δ(T) within e^{−Δ₀/T} < 1e-38); returns
-    {region: Δ}."""
-    from kinetics.usadel import bulk
-    from kinetics.usadel.parameters import delta_values
-    out = {}
-    for name, reg in problem.regions.items():
-        if reg.tc0 <= 0:
-            continue
-        if temperature < 0.02 * reg.tc0:
-            reg.delta = float(bulk.bcs_gap_zero_temperature(reg.tc0))
-        else:
-            reg.delta = float(bulk.bcs_gap(temperature, reg.tc0))
-        cells = problem.device.cell_tags.find(problem.device.region_tag(name))
-        problem._delta.interpolate(lambda x, reg=reg, name=name: delta_values(reg, name, x),
-                                   cells0=cells)
-        out[name] = reg.delta
-    problem._delta.x.scatter_forward()
-    problem.energy = None
-    return out
-
-
 def run(spec: dict, problem, points, progress=None):
     """The temperature sweep of ``[usadel.keldysh]`` on ``problem`` (the UsadelProblem of the
     case) with probes ``points`` (N, 3) in mesh units.
@@ -149,7 +126,7 @@ def run(spec: dict, problem, points, progress=None):
     kinetics.solvers.linear.SolverError
         When a retarded or kinetic solve fails.
     """
-    from kinetics.usadel.keldysh import KineticProblem, Terminal
+    from kinetics.usadel.keldysh import KineticProblem, Terminal, set_bulk_gaps
     kel = spec["keldysh"]
     terminals = {n: Terminal(**t) for n, t in kel["terminals"].items()}
     kin = KineticProblem(problem, terminals)
@@ -157,7 +134,7 @@ def run(spec: dict, problem, points, progress=None):
     mus, spins, ys, gaps, functions = [], [], [], {}, {}
     try:
         for k, T in enumerate(temps):
-            for name, d in _set_gaps(problem, T).items():
+            for name, d in set_bulk_gaps(problem, T).items():
                 gaps.setdefault(name, []).append(d)
             if progress is not None:
                 progress.step(f"usadel.keldysh: T = {T:g} E0 ({k + 1}/{len(temps)}), "

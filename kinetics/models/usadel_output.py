@@ -32,8 +32,8 @@ import numpy as np
 
 from kinetics.case_schema import MAX_COUNT, Integer, Number, check_section
 
-__all__ = ["REFINE", "MAX_MAPS", "map_names", "check", "refined_sweep", "probe_regions", "with_fields",
-           "DosMaps", "dos_maps", "bulk_reference", "dos_curves_picture", "dos_map_pictures",
+__all__ = ["REFINE", "MAX_MAPS", "map_names", "check", "refined_sweep", "probe_regions",
+           "with_fields", "DosMaps", "dos_maps", "bulk_reference", "dos_curves_picture", "dos_map_pictures",
            "pictures"]
 
 #: keys of ``[usadel.refine_energies]``

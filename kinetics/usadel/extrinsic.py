@@ -1,5 +1,5 @@
 """Extrinsic spin–orbit coupling in the Usadel equation (seed 003: Huang, Tokatly & Bergeret,
-"Extrinsic spin-charge coupling in diffusive superconducting systems", PRB 98, 144515
+"Extrinsic spin-charge coupling in diffusive superconducting systems", arXiv:1807.07029
 (2018)): the spin Hall and swapping terms of the matrix current, the superconducting
 spin–orbit torque Ť and the Elliott–Yafet term, as numpy algebra in the basis of
 :mod:`kinetics.usadel.riccati`.
