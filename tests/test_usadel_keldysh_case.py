@@ -137,3 +137,65 @@ def test_bad_input_is_a_case_error_before_meshing(name):
 
 def test_example_case_parses():
     parse_case(TEXT)
+
+
+TORQUE = """
+[geometry]
+builder = "layered_box"
+lengths = [2e-6, 1e-6]
+cells = [8, 1]
+layers = [["S", 0.5e-6, 2], ["N", 0.5e-6, 2]]
+length_unit = 1e-6
+
+[usadel]
+broadening = 1e-3
+temperature = 0.2
+omega_max = 3.0
+spin_orbit_torque = true
+probes = [[1e-6, 0.25e-6, 0.0]]
+
+[usadel.regions]
+S = { delta = 1.0, theta = 0.05, kappa = 0.02 }
+N = { h = [0.3, 0.0, 0.0], theta = 0.05 }
+
+[usadel.reservoirs]
+xmin = { delta = 1.0, phase = -0.6 }
+xmax = { delta = 1.0, phase = 0.6 }
+"""
+
+
+def test_spin_orbit_torque_case_equals_the_api(tmp_path):
+    """``spin_orbit_torque = true``: an S|N bilayer between phase-biased reservoirs with an
+    in-plane exchange field in N (gradients along x and y) has a spin–orbit torque along
+    ẑ×h = ŷ; the case reports the integrals of kinetics.usadel.torque.equilibrium_torque and
+    writes the fields."""
+    from kinetics.geometry import layered_box
+    from kinetics.models.usadel_case import build
+    from kinetics.usadel.torque import equilibrium_torque
+    res = run(TORQUE, tmp_path / "out")["usadel"]["matsubara"]["spin_orbit_torque"]
+    tau = np.asarray(res["integrals"]["tau"])
+    assert abs(tau[1]) > 1e-4 and abs(tau[0]) < 1e-12 and abs(tau[2]) < 1e-12
+    case = parse_case(TORQUE)
+    dev = layered_box([2e-6, 1e-6], [8, 1], layers=[("S", 0.5e-6, 2), ("N", 0.5e-6, 2)],
+                      length_unit=1e-6, comm=MPI.COMM_SELF)
+    ref = equilibrium_torque(build(case.get("usadel"), dev), 0.2, omega_max=3.0)
+    for key in ("tau", "charge_current"):
+        assert np.allclose(res["integrals"][key], ref.integrals[key], rtol=1e-10, atol=1e-14)
+    assert "fields.vtu" in {p.name for p in (tmp_path / "out").iterdir()}
+
+
+BAD_TORQUE = {
+    "torque without temperature": (TORQUE.replace("temperature = 0.2\nomega_max = 3.0\n", "")
+                                   .replace("probes", "energies = [0.5]\nprobes"),
+                                   r"\[usadel.spin_orbit_torque\] needs \[usadel\] temperature"),
+    "torque without coupling": (TORQUE.replace(", theta = 0.05, kappa = 0.02", "")
+                                .replace(", theta = 0.05", ""),
+                                r"\[usadel.spin_orbit_torque\] is zero without spin–orbit"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_TORQUE))
+def test_bad_torque_input_is_a_case_error(name):
+    text, pattern = BAD_TORQUE[name]
+    with pytest.raises(CaseError, match=pattern):
+        parse_case(text)

@@ -122,6 +122,10 @@ SCHEMA = {
                                       "these facets (needs `temperature`)"),
     "critical_temperature": Bool(default=False, description="also find T_c (regions with "
                                                             "`tc0`)"),
+    "spin_orbit_torque": Bool(default=False, description="the equilibrium spin–orbit torque "
+                                                         "and currents of seed 003 at "
+                                                         "`temperature` (regions with theta, "
+                                                         "kappa)"),
     "keldysh": Table(description="`{temperatures, terminals, points}`: charge and spin "
                                  "accumulation of biased terminals over a temperature sweep "
                                  "(linearized Keldysh sector)"),
@@ -390,7 +394,11 @@ def run(case, device, context) -> dict:
         eq = self_consistent(spec, problem, points, context.progress)
         out = usadel(spec, problem, points, context.progress)
         maps = outputs.dos_maps(spec, problem, _magnetic(spec), context.progress)
-        eq.update(supercurrent_and_tc(spec, problem, context.progress))
+        torque, fields = matsubara_case.spin_orbit_torque(spec, problem, context.progress)
+        if fields:
+            maps = outputs.with_fields(maps, problem, fields)
+            eq["spin_orbit_torque"] = torque
+        eq.update(supercurrent_and_tc(spec, problem, context.progress))    # T_c last
         kel = None
         if "keldysh" in spec:
             kel, fields = keldysh_case.run(spec, problem, points, context.progress)

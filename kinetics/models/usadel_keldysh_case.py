@@ -69,13 +69,15 @@ def _coupled(spec: dict) -> list[tuple[str, str]]:
 
 def check(case, spec: dict) -> None:
     """Checks of ``[usadel.keldysh]`` and of θ, κ beyond the schema, before meshing: θ, κ
-    need a model that uses them; terminals name reservoirs and carry a bias; no tunnel
+    need a model that uses them (the sweep or ``spin_orbit_torque``); terminals name reservoirs and carry a bias; no tunnel
     barriers (not supported by the Keldysh sector yet); no `temperature` beside the sweep."""
     if "keldysh" not in spec:
-        for name, key in _coupled(spec):
-            case.report(("usadel", "regions", name, key),
-                        f"{'θ' if key == 'theta' else 'κ'} acts only in the Keldysh sector: "
-                        f"add a [usadel.keldysh] sweep, or remove {key}")
+        if not spec.get("spin_orbit_torque"):
+            for name, key in _coupled(spec):
+                case.report(("usadel", "regions", name, key),
+                            f"{'θ' if key == 'theta' else 'κ'} acts only in the Keldysh "
+                            f"sector and the equilibrium torque: add a [usadel.keldysh] "
+                            f"sweep or spin_orbit_torque = true, or remove {key}")
         return
     kel = spec["keldysh"]
     ok = check_section(case, ("usadel", "keldysh"), kel, KELDYSH)

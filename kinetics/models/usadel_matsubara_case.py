@@ -11,7 +11,8 @@ import numpy as np
 
 from kinetics.case_schema import String, Vector, check_section
 
-__all__ = ["SUPERCURRENT", "check", "self_consistent", "supercurrent_and_tc"]
+__all__ = ["SUPERCURRENT", "check", "self_consistent", "supercurrent_and_tc",
+           "spin_orbit_torque"]
 
 #: keys of ``[usadel.supercurrent]``
 SUPERCURRENT = {
@@ -46,8 +47,17 @@ def check(case, spec: dict) -> None:
     if "omega_max" in spec and not (has_t or spec.get("critical_temperature")):
         case.report(("usadel", "omega_max"), "is used by Matsubara sums only: give "
                                              "temperature or remove it")
-
-
+    if spec.get("spin_orbit_torque"):
+        if not has_t:
+            case.report(("usadel", "spin_orbit_torque"), "needs [usadel] temperature (a "
+                                                         "Matsubara sum)")
+        coupled = [t for t in regions.values() if isinstance(t, dict)
+                   and any(isinstance(t.get(k), (int, float)) and t.get(k) for k in
+                           ("theta", "kappa"))]
+        if not coupled:
+            case.report(("usadel", "spin_orbit_torque"), "is zero without spin–orbit "
+                                                         "coupling: give theta or kappa to a "
+                                                         "region")
 
 def self_consistent(spec: dict, problem, points, progress=None) -> dict:
     """The self-consistent Δ at ``temperature`` (:func:`kinetics.usadel.matsubara.
@@ -96,3 +106,34 @@ def supercurrent_and_tc(spec: dict, problem, progress=None) -> dict:
             progress.step("usadel: critical temperature")
         out["critical_temperature"] = ms.critical_temperature(problem, omega_max=w)
     return out
+
+
+def spin_orbit_torque(spec: dict, problem, progress=None):
+    """With ``spin_orbit_torque = true``: the equilibrium spin–orbit torque of seed 003 at
+    ``temperature`` (:func:`kinetics.usadel.torque.equilibrium_torque`, after the
+    self-consistent gap).  Returns (results, fields): results ``{integrals: {tau, tau3,
+    spin_current, charge_current}, matsubara_frequencies}`` (∫ density dA over the mesh,
+    N_F = 1: E₀² L^dim, currents E₀² L^{dim+1}) and the DG0 fields
+    ``spin_orbit_torque`` (τ^a, E₀²), ``equilibrium_spin_current`` ([a, k]) and
+    ``equilibrium_charge_current``; ({}, {}) without the key.
+
+    Raises
+    ------
+    kinetics.solvers.linear.SolverError
+        When a Newton solve fails.
+    """
+    from kinetics.usadel.torque import equilibrium_torque
+    if not spec.get("spin_orbit_torque"):
+        return {}, {}
+    if progress is not None:
+        progress.step(f"usadel: spin-orbit torque at T = {spec['temperature']:g} E0")
+    res = equilibrium_torque(problem, spec["temperature"], omega_max=spec.get("omega_max"))
+    names = {"tau": "spin_orbit_torque", "spin_current": "equilibrium_spin_current",
+             "charge_current": "equilibrium_charge_current"}
+    fields = {}
+    for key, name in names.items():
+        f = res.fields[key]
+        f.name = name
+        fields[name] = f
+    return ({"integrals": {k: np.asarray(v) for k, v in res.integrals.items()},
+             "matsubara_frequencies": res.omegas}, fields)

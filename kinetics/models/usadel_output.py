@@ -213,14 +213,19 @@ class DosMaps:
                             for n in self.functions)
 
     def add(self, functions: dict) -> None:
-        """Add the fields of the Keldysh sector ({name: Function}: scalar charge
-        accumulation or 3-vector spin accumulation in E₀, tunnel conductance Y)."""
+        """Add fields ({name: Function}): of the Keldysh sector (scalar charge accumulation
+        or 3-vector spin accumulation in E₀, tunnel conductance Y) or of the equilibrium
+        spin–orbit torque (``spin_orbit_torque``, ``equilibrium_*``)."""
         from kinetics.models.base import Field
         extra = []
         for name, f in functions.items():
             shape = tuple(f.ufl_shape)
             if name.startswith("tunnel_conductance"):
                 extra.append(Field(name, shape, "1", "normalized tunnel conductance"))
+                continue
+            if name.startswith("equilibrium_") or name == "spin_orbit_torque":
+                extra.append(Field(name, shape, "N_F E0^2 (L)", name.replace("_", " ")
+                                   + " (Matsubara sum, cell averages)"))
                 continue
             what = "spin accumulation" if shape else "charge accumulation"
             extra.append(Field(name, shape, "E0", f"{what} (Keldysh sector)"))
