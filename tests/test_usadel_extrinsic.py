@@ -1,5 +1,5 @@
 """Extrinsic spin–orbit coupling in the Usadel equation (kinetics.usadel.extrinsic; seed 003,
-Huang, Tokatly & Bergeret, PRB 98, 144515 (2018), Eqs. 2/74, 3/78, 70, 84):
+Huang, Tokatly & Bergeret, arXiv:1807.07029 (2018), Eqs. 2/74, 3/78, 70, 84):
 
 - the formulas in the package basis equal the paper's in its basis (Ψ^c = iσ_yΨ†);
 - the Elliott–Yafet term is the package's spin–orbit self-energy i[Σ̌_so, ǧ];
