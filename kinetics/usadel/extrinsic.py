@@ -43,8 +43,8 @@ import numpy as np
 from kinetics.usadel.riccati import ISY, RHO3, SIGMA, nambu
 
 __all__ = ["SPIN", "LEVI_CIVITA", "W_SEED", "to_seed_basis", "from_seed_basis",
-           "soc_current", "matrix_current", "torque", "elliott_yafet", "advanced",
-           "gradient_from_riccati", "spin_trace"]
+           "soc_current", "soc_combination", "matrix_current", "torque", "elliott_yafet",
+           "advanced", "gradient_from_riccati", "spin_trace"]
 
 #: Š_a = diag(σ_a, −σ_a*), a = x, y, z, shape (3, 4, 4): the paper's σ^a in this basis
 SPIN = np.array([nambu(SIGMA[a], np.zeros((2, 2)), np.zeros((2, 2)), -SIGMA[a].conj())
@@ -88,13 +88,20 @@ def soc_current(g, dg, theta=0.0, kappa=0.0) -> np.ndarray:
 
     Returns (..., 3, 4, 4) (k = x, y, z), in 1/length.  Raises ValueError for bad shapes."""
     g, dg = _as(g, dg)
+    return soc_combination(dg, g[..., None, :, :] @ dg, theta, kappa)
+
+
+def soc_combination(d, gd, theta=0.0, kappa=0.0) -> np.ndarray:
+    """Σ_{a,j} ε_akj [(θ/2){d_j, Š_a} + i(κ/2)[gd_j, Š_a]] for d = ∂ǧ and gd = ǧ∂ǧ (each
+    (..., 3, 4, 4)): Č_k of (E2), linear in (d, gd), so that the Keldysh component is the same
+    combination of ∂ǧ^K and (ǧ∂ǧ)^K (:mod:`kinetics.usadel.kinetic`).  θ, κ broadcast over
+    the leading axes.  Returns (..., 3, 4, 4)."""
     theta, kappa = _scalar(theta), _scalar(kappa)
-    gdg = g[..., None, :, :] @ dg                                  # ǧ∂_jǧ, (..., 3, 4, 4)
-    out = np.zeros(dg.shape, dtype=complex)
+    out = np.zeros(np.broadcast_shapes(np.shape(d), np.shape(gd)), dtype=complex)
     for a in range(3):
         S = SPIN[a]
-        anti = dg @ S + S @ dg                                     # {∂_jǧ, Š_a}
-        comm = gdg @ S - S @ gdg                                   # [ǧ∂_jǧ, Š_a]
+        anti = d @ S + S @ d                                       # {∂_jǧ, Š_a}
+        comm = gd @ S - S @ gd                                     # [ǧ∂_jǧ, Š_a]
         for k in range(3):
             for j in range(3):
                 e = LEVI_CIVITA[a, k, j]

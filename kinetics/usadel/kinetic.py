@@ -53,7 +53,7 @@ from __future__ import annotations
 import numpy as np
 
 from kinetics.usadel import riccati
-from kinetics.usadel.extrinsic import LEVI_CIVITA, SPIN, advanced
+from kinetics.usadel.extrinsic import LEVI_CIVITA, SPIN, advanced, soc_combination
 
 __all__ = ["MODES", "PROJECTORS", "keldysh", "fluxes_and_sources", "coefficients",
            "coefficients_reference", "densities"]
@@ -121,17 +121,7 @@ def fluxes_and_sources(gR, dgR, h, dh, *, X, eta, D=1.0, theta=0.0, kappa=0.0,
     ka = np.asarray(kappa, float)[..., None, None]
     e3 = lambda a: a[..., None, :, :]                      # noqa: E731  broadcast over k
     gdgK = e3(gR) @ dgK + e3(gK) @ dgA                     # (ǧ∂_kǧ)^K
-    C = np.zeros_like(dgK)
-    for a in range(3):
-        S = SPIN[a]
-        anti = dgK @ S + S @ dgK
-        comm = gdgK @ S - S @ gdgK
-        for k in range(3):
-            for j in range(3):
-                e = LEVI_CIVITA[a, k, j]
-                if e:
-                    C[..., k, :, :] += e * (0.5 * th * anti[..., j, :, :]
-                                            + 0.5j * ka * comm[..., j, :, :])
+    C = soc_combination(dgK, gdgK, theta, kappa)
     Q = D[..., None, :, :] * (gdgK - C)
     rho = riccati.RHO3
     XR = X + 1j * np.asarray(eta, float)[..., None, None] * rho
