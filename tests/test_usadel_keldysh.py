@@ -302,3 +302,16 @@ def test_thermal_quadrature(T):
         assert np.sum(w / (1 + eps ** 2)) == pytest.approx(exact, rel=1e-6)
     with pytest.raises(ValueError, match="temperature"):
         thermal_quadrature(-1.0)
+
+
+def test_gauge_fields_are_refused_by_the_keldysh_sector_and_the_torque():
+    from kinetics.usadel.torque import equilibrium_torque
+    dev = layered_box([1.0, 1.0], [2, 2], length_unit=1.0)
+    A = np.zeros((3, 3))
+    A[0, 1] = 0.3
+    up = UsadelProblem(dev, {"film": UsadelRegion(gauge=A)}, {"xmin": Reservoir()},
+                       eta=1e-3, jit_options=COMPILE_FAST)
+    with pytest.raises(ValueError, match="gauge"):
+        KineticProblem(up, {})
+    with pytest.raises(ValueError, match="gauge"):
+        equilibrium_torque(up, 0.5)

@@ -199,3 +199,14 @@ def test_bad_torque_input_is_a_case_error(name):
     text, pattern = BAD_TORQUE[name]
     with pytest.raises(CaseError, match=pattern):
         parse_case(text)
+
+
+def test_gauge_fields_are_refused():
+    gauge = "gauge = [[0.0, 0.1, 0.0], [-0.1, 0.0, 0.0], [0.0, 0.0, 0.0]]\n"
+    with pytest.raises(CaseError, match=r"\[usadel.regions.film.gauge\] the Keldysh sector "
+                                        r"does not support gauge fields"):
+        parse_case(_edit("tau_so = 4.0", "tau_so = 4.0\n" + gauge))
+    with pytest.raises(CaseError, match=r"\[usadel.regions.S.gauge\] spin_orbit_torque does "
+                                        r"not support gauge fields"):
+        parse_case(TORQUE.replace("S = { delta = 1.0,", "S = { gauge = [[0.0, 0.1, 0.0], "
+                                  "[-0.1, 0.0, 0.0], [0.0, 0.0, 0.0]], delta = 1.0,"))

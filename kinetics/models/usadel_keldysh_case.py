@@ -81,6 +81,10 @@ def check(case, spec: dict) -> None:
         return
     kel = spec["keldysh"]
     ok = check_section(case, ("usadel", "keldysh"), kel, KELDYSH)
+    for name, t in spec.get("regions", {}).items():
+        if isinstance(t, dict) and t.get("gauge") is not None:
+            case.report(("usadel", "regions", name, "gauge"), "the Keldysh sector does not "
+                                                              "support gauge fields yet")
     if ok is None:
         return
     if "tunnel" in spec:

@@ -58,6 +58,11 @@ def check(case, spec: dict) -> None:
             case.report(("usadel", "spin_orbit_torque"), "is zero without spin–orbit "
                                                          "coupling: give theta or kappa to a "
                                                          "region")
+        for name, t in regions.items():
+            if isinstance(t, dict) and t.get("gauge") is not None:
+                case.report(("usadel", "regions", name, "gauge"), "spin_orbit_torque does "
+                                                                  "not support gauge fields "
+                                                                  "yet")
 
 def self_consistent(spec: dict, problem, points, progress=None) -> dict:
     """The self-consistent Δ at ``temperature`` (:func:`kinetics.usadel.matsubara.

@@ -180,8 +180,8 @@ class KineticProblem:
     KeyError
         For a terminal that is not a boundary of the device.
     ValueError
-        For a terminal that is not a reservoir of ``usadel`` or a problem with tunnel
-        interfaces (several domains; not supported yet).
+        For a terminal that is not a reservoir of ``usadel``, or a problem with tunnel
+        interfaces (several domains) or SU(2) gauge fields (not supported yet).
     """
 
     def __init__(self, usadel, terminals: Mapping | None = None, *,
@@ -194,6 +194,9 @@ class KineticProblem:
         if len(p.domains) != 1:
             raise ValueError("the Keldysh sector does not support tunnel interfaces yet "
                              f"(the problem has {len(p.domains)} domains)")
+        if p._gauge is not None:
+            raise ValueError("the Keldysh sector does not support SU(2) gauge fields yet "
+                             "(its derivatives are not covariant)")
         for name, term in terminals.items():
             p.device.boundary_tag(name)
             if name not in p.reservoirs:

@@ -126,6 +126,9 @@ class _Sampler:
     def __init__(self, problem, degree: int | None):
         import ufl
         from dolfinx import fem
+        if problem._gauge is not None:
+            raise ValueError("the spin-orbit torque does not support SU(2) gauge fields yet "
+                             "(its derivatives are not covariant)")
         deg = problem.quadrature_degree if degree is None else degree
         deg = validation.integer("torque", "quadrature_degree", deg, 1, 20)
         self.points, self.ref_weights = sampling.quadrature_rule(problem.mesh, deg)
@@ -157,7 +160,8 @@ def quadrature_values(problem, cells=None, *, quadrature_degree: int | None = No
     Raises
     ------
     ValueError
-        For a bad quadrature degree or cells of no region."""
+        For a bad quadrature degree, cells of no region, or a problem with an SU(2) gauge
+        field (not supported)."""
     cells = _owned_cells(problem) if cells is None else np.asarray(cells, dtype=np.int32)
     return _Sampler(problem, quadrature_degree)(problem, cells)
 
@@ -281,7 +285,8 @@ def equilibrium_torque(problem, temperature: float, *, omega_max: float | None =
     Raises
     ------
     ValueError
-        For T ≤ 0, ω_max ≤ 0 or non-finite, or a bad quadrature degree.
+        For T ≤ 0, ω_max ≤ 0 or non-finite, a bad quadrature degree, or a problem with an
+        SU(2) gauge field (not supported).
     kinetics.solvers.linear.SolverError
         When Newton fails at a frequency.
     """
