@@ -72,8 +72,6 @@ def main():
         c_kin = time.process_time() - c
         t_coef = comm.allreduce(kp.timings["coefficients"], op=MPI.MAX)
         t_lin = comm.allreduce(kp.timings["linear_solve"], op=MPI.MAX)
-        if args.large:
-            kp._problem.solver.getPC().reset()
         mem = comm.allreduce(peak_memory_mb(), op=MPI.MAX)
         rows.append((eps, int(sum(its)), t_ret, t_coef, t_lin, mem, c_ret, c_kin))
         say(f"  eps {eps:4.1f}: retarded {int(sum(its))} Newton its {t_ret:7.2f} s (CPU "
