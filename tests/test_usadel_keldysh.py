@@ -315,3 +315,20 @@ def test_gauge_fields_are_refused_by_the_keldysh_sector_and_the_torque():
         KineticProblem(up, {})
     with pytest.raises(ValueError, match="gauge"):
         equilibrium_torque(up, 0.5)
+
+
+def test_a_kinetic_solve_that_misses_the_residual_fails(monkeypatch):
+    """A solver that returns a wrong answer (here: one Richardson step instead of LU) is
+    caught by the residual check instead of being returned."""
+    import kinetics.usadel.keldysh as kd
+    from kinetics.solvers.linear import SolverError
+    up = ns_wire(cells=8)
+    up.sweep([2.0])
+    kp = KineticProblem(up, {"xmin": Terminal(mu=-0.5)},
+                        options={"ksp_type": "richardson", "ksp_max_it": 1, "pc_type": "none",
+                                 "ksp_convergence_test": "skip"})
+    with pytest.raises(SolverError, match="relative residual"):
+        kp.solve(2.0)
+    good = KineticProblem(up, {"xmin": Terminal(mu=-0.5)})
+    good.solve(2.0)
+    assert kd.RESIDUAL_TOL == 1e-8
