@@ -1,5 +1,6 @@
 """The superconducting state: the stationary retarded Usadel equation in the Riccati
-parametrization (stages 1-2 of issue 13), one energy at a time on dolfinx meshes (1D/2D/3D).
+parametrization (issue 13), one energy at a time on dolfinx meshes (1D/2D/3D), with seed
+003's extrinsic spin–orbit coupling and the linearized Keldysh sector (issue 16).
 
 Modules
 -------
@@ -25,6 +26,18 @@ Modules
 :mod:`~kinetics.usadel.energy_grid`
     :func:`~kinetics.usadel.energy_grid.adaptive_sweep`: an energy grid refined where the
     measured DOS bends (gap edges), the same on any number of ranks.
+:mod:`~kinetics.usadel.extrinsic`
+    extrinsic spin–orbit coupling of seed 003 in this basis: the spin Hall and swapping
+    terms of the matrix current, the superconducting torque Ť, Elliott–Yafet (numpy).
+:mod:`~kinetics.usadel.sampling`
+    the retarded solution as 4×4 arrays (ǧ, ∂ǧ, Δ) at quadrature points.
+:mod:`~kinetics.usadel.torque`
+    Ť and the matrix current of a solution, and their equilibrium densities by Matsubara
+    sums (:func:`~kinetics.usadel.torque.equilibrium_torque`).
+:mod:`~kinetics.usadel.kinetic`, :mod:`~kinetics.usadel.keldysh`
+    the Keldysh sector linear in the bias: the kinetic equations of the eight distribution
+    modes (numpy coefficients) and :class:`~kinetics.usadel.keldysh.KineticProblem` on the
+    mesh, with the thermal energy integral (charge and spin accumulation).
 
 Units: energies in a unit E₀ of the caller's choice, lengths in mesh units, D̂ = ħD/(E₀L²)
 (:mod:`kinetics.usadel.problem`).
