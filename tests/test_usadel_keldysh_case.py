@@ -128,13 +128,6 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize("name", list(BAD))
-def test_bad_input_is_a_case_error_before_meshing(name):
-    text, pattern = BAD[name]
-    with pytest.raises(CaseError, match=pattern):
-        parse_case(text)
-
-
 def test_example_case_parses():
     parse_case(TEXT)
 
@@ -194,9 +187,12 @@ BAD_TORQUE = {
 }
 
 
-@pytest.mark.parametrize("name", list(BAD_TORQUE))
-def test_bad_torque_input_is_a_case_error(name):
-    text, pattern = BAD_TORQUE[name]
+BAD.update(BAD_TORQUE)
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_input_is_a_case_error_before_meshing(name):
+    text, pattern = BAD[name]
     with pytest.raises(CaseError, match=pattern):
         parse_case(text)
 
