@@ -99,9 +99,9 @@ log(f"strip {L} x {W} L, h = {H} L, {stats['cells']} triangles, P2; Δ = {DELTA:
 
 # %% [markdown]
 # ## Minigap versus phase
-# Scan upward with continuation, then bisect: the gap is the lowest energy where
-# $\max|N| \ge 0.02$ over the mesh nodes (tolerance $10^{-3}E_{Th}$; the proximity minigap
-# opens as a square root, so the threshold must be small, as in ``observables.minigap``).
+# ``observables.minigap`` scans upward with continuation, then bisects: the gap is the
+# lowest energy where $\max|N| \ge 0.02$ over the mesh nodes (tolerance $10^{-3}E_{Th}$;
+# the proximity minigap opens as a square root, so the threshold must be small).
 # Just above the gap edge, continuation from the gapped solution can converge to a second,
 # unphysical root (N < 0 somewhere); ``UsadelProblem`` rejects such a root
 # (``DOS_FLOOR``) and approaches the energy in smaller steps.  At $\varphi = \pi$ the pair amplitude
@@ -111,40 +111,7 @@ log(f"strip {L} x {W} L, h = {H} L, {stats['cells']} triangles, P2; Δ = {DELTA:
 THRESHOLD, TOL = 0.02, 2e-2 if args.quick else 1e-3
 GRID = np.arange(0.0, 4.01, 0.5 if args.quick else 0.25)
 MID = np.array([[0.5 * L, 0.5 * W, 0.0]])
-
-
-def dos_size(p):
-    lo, hi = observables.dos_extrema(p)
-    return max(hi, -lo)
-
-
-START = []             # the solution at grid[0] of the last phase
-
-
-def gap(p, grid):
-    """Lowest energy with max |N| ≥ THRESHOLD: scan ``grid`` upward, then bisect to TOL."""
-    state, lo, hi = {}, None, None
-    if START:            # continuation in phase: start from the previous phase's solution
-        p.u.x.array[:], p.energy = START[0], float(grid[0])
-    for k, eps in enumerate(grid):
-        p.sweep([eps], initial="auto" if k == 0 and not START else None)
-        if k == 0:
-            START[:] = [p.u.x.array.copy()]
-        if dos_size(p) >= THRESHOLD:
-            hi = float(eps)
-            break
-        lo, state[lo] = float(eps), p.u.x.array.copy()
-    if lo is None or hi is None:
-        raise RuntimeError(f"no gap edge on the grid {grid[0]} … {grid[-1]}")
-    while hi - lo > TOL:
-        mid = 0.5 * (lo + hi)
-        p.u.x.array[:], p.energy = state[lo], lo
-        p.sweep([mid], initial=None)
-        if dos_size(p) >= THRESHOLD:
-            hi = mid
-        else:
-            lo, state[lo] = mid, p.u.x.array.copy()
-    return hi
+START = []             # the solution at GRID[0] of the last phase: continuation in phase
 
 
 gaps = []
@@ -156,7 +123,8 @@ for phi in phases:
         log(f"φ = π: N(ε = 1e-3, middle) = {n_mid:.8f} (normal metal: 1), E_g = 0")
         gaps.append(0.0)
         continue
-    gaps.append(gap(problem, GRID))
+    gaps.append(observables.minigap(problem, GRID, threshold=THRESHOLD, tol=TOL, start=START,
+                                    measure="abs"))
     log(f"φ = {phi / math.pi:.3f}π: E_g = {gaps[-1]:.4f} E_Th  (3.12|cos(φ/2)| = "
         f"{3.12 * abs(math.cos(phi / 2)):.4f})")
 dev_eg0 = gaps[0] / 3.12 - 1

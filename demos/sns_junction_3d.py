@@ -58,7 +58,6 @@ from mpi4py import MPI
 
 from kinetics.geometry import blocks, statistics
 from kinetics.output import results as io
-from kinetics.solvers.linear import SolverError
 from kinetics.usadel import matsubara, observables
 from kinetics.usadel.problem import COMPILE_FAST, Reservoir, UsadelProblem, UsadelRegion
 
@@ -202,50 +201,6 @@ GRID = np.array([0.0, 1.0, 2.0, 2.5, 3.0, 3.5, 4.0])
 MID = np.array([[0.5 * L, 0.5 * W, 0.5 * T_N]])
 
 
-def dos_size(p):
-    lo, hi = observables.dos_extrema(p)
-    return max(hi, -lo)
-
-
-def gap(p, start):
-    """Lowest energy with max |N| ≥ THRESHOLD (``start``: the state at GRID[0] of the last
-    phase, updated)."""
-    state, lo, hi = {}, None, None
-    if start:
-        p.u.x.array[:], p.energy = start[0], float(GRID[0])
-    for k, eps in enumerate(GRID):
-        try:
-            p.sweep([eps], initial="auto" if k == 0 and not start else None, max_halvings=2)
-        except SolverError as exc:      # past the fold where the gapped branch ends
-            if exc.reason != "UNPHYSICAL" or k == 0:
-                raise
-            hi = float(eps)
-            break
-        if k == 0:
-            start[:] = [p.u.x.array.copy()]
-        if dos_size(p) >= THRESHOLD:
-            hi = float(eps)
-            break
-        lo, state[lo] = float(eps), p.u.x.array.copy()
-    if lo is None or hi is None:
-        raise RuntimeError(f"no gap edge on the grid {GRID[0]} … {GRID[-1]}")
-    while hi - lo > TOL:
-        mid = 0.5 * (lo + hi)
-        p.u.x.array[:], p.energy = state[lo], lo
-        try:
-            p.sweep([mid], initial=None, max_halvings=1)
-            above = dos_size(p) >= THRESHOLD
-        except SolverError as exc:      # past the fold where the gapped branch ends
-            if exc.reason != "UNPHYSICAL":
-                raise
-            above = True
-        if above:
-            hi = mid
-        else:
-            lo, state[lo] = mid, p.u.x.array.copy()
-    return hi
-
-
 def gaps_vs_phase(p, set_phase, phis):
     start, gaps = [], []
     for phi in phis:
@@ -256,7 +211,9 @@ def gaps_vs_phase(p, set_phase, phis):
             log(f"  φ = π: N(ε = 1e-3, middle) = {n_mid:.6f} (normal metal: 1), E_g = 0")
             gaps.append(0.0)
             continue
-        gaps.append(gap(p, start))
+        gaps.append(observables.minigap(
+            p, GRID, threshold=THRESHOLD, tol=TOL, start=start, measure="abs", max_halvings=2,
+            bisect_halvings=1, unphysical_above=True))   # past the fold: above the gap
         log(f"  φ = {phi / math.pi:.3f}π: E_g = {gaps[-1]:.4f} E_Th  "
             f"[{time.perf_counter() - t0:.0f} s elapsed]")
     return gaps

@@ -136,3 +136,22 @@ def test_minigap_closes_at_phase_pi():
     assert abs(fs[0]) < 1e-6 and abs(fs[1]) > 0.1 and np.abs(d).max() < 1e-10
     with pytest.raises(ValueError, match="inside the gap"):
         obs.minigap(p, grid, threshold=0.02)
+
+
+def test_minigap_continuation_between_calls_and_options():
+    """``start`` carries the solution at the first energy from one call to the next (the
+    demos' scan over the phase) without changing the gap; ``measure="abs"`` and the halving
+    options give the same gap here (no negative DOS, no fold rejection); a bad measure is
+    an error."""
+    grid = np.linspace(0.0, 3.6, 10)
+    ref = obs.minigap(sns(32, 1000.0, 1e-5, np.pi / 2), grid, threshold=0.02, tol=1e-3)
+    p = sns(32, 1000.0, 1e-5, 0.0)
+    start = []
+    obs.minigap(p, grid, threshold=0.02, tol=1e-3, start=start)
+    assert len(start) == 1 and start[0].shape == p.u.x.array.shape
+    p.reservoirs["xmin"].phase, p.reservoirs["xmax"].phase = -np.pi / 4, np.pi / 4
+    eg = obs.minigap(p, grid, threshold=0.02, tol=1e-3, start=start, measure="abs",
+                     max_halvings=2, bisect_halvings=1, unphysical_above=True)
+    assert eg == pytest.approx(ref, abs=1e-3)
+    with pytest.raises(ValueError, match="measure"):
+        obs.minigap(p, grid, measure="min")

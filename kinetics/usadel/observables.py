@@ -59,7 +59,9 @@ def dos_extrema(problem) -> tuple[float, float]:
 
 
 def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
-            initial: str | None = "auto") -> float:
+            initial: str | None = "auto", start: list | None = None, measure: str = "max",
+            max_halvings: int = 8, bisect_halvings: int = 8,
+            unphysical_above: bool = False) -> float:
     """Spectral gap: the lowest energy at which the DOS somewhere in the device reaches
     ``threshold`` (max over the Lagrange nodes), located on ``energies`` and refined by
     bisection to ``tol``.
@@ -83,6 +85,19 @@ def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
         Bisection tolerance (energy units), > 0.
     initial:
         Starting point at the first energy (:meth:`UsadelProblem.sweep`).
+    start:
+        Continuation between calls (e.g. over a phase scan): a list, empty at first; when it
+        holds a solution the first energy starts from it instead of ``initial``, and the
+        solution at the first energy is stored in it.
+    measure:
+        ``"max"``: the largest nodal DOS; ``"abs"``: the largest |N| (also counts a negative
+        DOS of a root past the edge).
+    max_halvings, bisect_halvings:
+        Step halvings of :meth:`UsadelProblem.sweep` on the grid and in the bisection.
+    unphysical_above:
+        Count an energy whose Newton solve ends on an unphysical root (``SolverError`` with
+        reason ``"UNPHYSICAL"``, past the fold where the gapped branch ends) as above the
+        gap instead of raising (not at the first energy).
 
     Returns
     -------
@@ -91,14 +106,16 @@ def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
     Raises
     ------
     ValueError
-        For a bad threshold, tol or grid, when the DOS already reaches the threshold at the
-        first energy, or never reaches it on the grid.
+        For a bad threshold, tol, measure or grid, when the DOS already reaches the threshold
+        at the first energy, or never reaches it on the grid.
     kinetics.solvers.linear.SolverError
         When Newton fails at an energy.
     """
+    from kinetics.solvers.linear import SolverError
     own = "minigap"
     threshold = validation.positive(own, "threshold", threshold, limit=1.0 - 1e-12, tiny=1e-12)
     tol = validation.positive(own, "tol", tol)
+    measure = validation.choice(own, "measure", measure, ("max", "abs"))
     e = validation.array(own, "energies", energies, (None,))
     if e.size < 2 or np.any(np.diff(e) <= 0):
         raise validation.ValidationError(own, "energies", "an increasing grid of >= 2 energies",
@@ -106,8 +123,24 @@ def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
     state = {}
 
     def record(p, eps):
-        state[eps] = (dos_extrema(p)[1], p.u.x.array.copy())
-    problem.sweep(e[:1], initial=initial, callback=record)
+        lo, hi = dos_extrema(p)
+        state[eps] = (hi if measure == "max" else max(hi, -lo), p.u.x.array.copy())
+
+    def above(eps, halvings) -> bool:
+        """Solve at eps from the current solution; whether the DOS reaches the threshold."""
+        try:
+            problem.sweep([eps], initial=None, callback=record, max_halvings=halvings)
+        except SolverError as exc:
+            if not (unphysical_above and exc.reason == "UNPHYSICAL"):
+                raise
+            return True
+        return state[eps][0] >= threshold
+    if start:
+        problem.u.x.array[:], problem.energy = start[0], float(e[0])
+    problem.sweep(e[:1], initial=None if start else initial, callback=record,
+                  max_halvings=max_halvings)
+    if start is not None:
+        start[:] = [problem.u.x.array.copy()]
     if state[e[0]][0] >= threshold:
         raise validation.ValidationError(own, "energies", "a grid starting inside the gap",
                                          f"DOS {state[e[0]][0]:.3g} >= threshold at "
@@ -115,8 +148,7 @@ def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
     lo = float(e[0])
     hi = None
     for eps in e[1:]:
-        problem.sweep([eps], initial=None, callback=record)
-        if state[eps][0] >= threshold:
+        if above(float(eps), max_halvings):
             hi = float(eps)
             break
         lo = float(eps)
@@ -128,8 +160,7 @@ def minigap(problem, energies, *, threshold: float = 0.02, tol: float = 1e-4,
         mid = 0.5 * (lo + hi)
         problem.u.x.array[:] = state[lo][1]
         problem.energy = lo
-        problem.sweep([mid], initial=None, callback=record)
-        if state[mid][0] >= threshold:
+        if above(mid, bisect_halvings):
             hi = mid
         else:
             lo = mid
