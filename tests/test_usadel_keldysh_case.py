@@ -94,12 +94,10 @@ def test_spin_hall_signal_is_odd_in_theta():
 
 
 BAD = {
-    "theta without keldysh": (_edit("[usadel.keldysh]\ntemperatures = [0.6, 1.2, 1.5]\n"
-                                    "points = 8\n\n[usadel.keldysh.terminals.xmin]\n"
-                                    "mu_s = [0.0, 0.0, 1.0]",
-                                    "energies = [0.5]"),
-                              r"\[usadel.regions.film.theta\] θ acts only in the Keldysh "
-                              r"sector"),
+    "theta beside a gauge field": (_edit("tau_so = 4.0", "tau_so = 4.0\ngauge = [[0.0, 0.1, "
+                                         "0.0], [-0.1, 0.0, 0.0], [0.0, 0.0, 0.0]]\n"),
+                                   r"\[usadel.regions.film.gauge\] gauge fields and "
+                                   r"theta/kappa \(in any region\) cannot be combined"),
     "terminal not a reservoir": (_edit("[usadel.keldysh.terminals.xmin]",
                                        "[usadel.keldysh.terminals.ymin]"),
                                  r"\[usadel.keldysh.terminals.ymin\] 'ymin' is not a "

@@ -60,10 +60,10 @@ REGION = {
                                  "k, spin b; 𝒟μ = ∂μ + A_k × μ, kinetics.physics.gauge)"),
     "theta": Number(lo=-1.0, hi=1.0, default=0.0,
                     description="spin Hall angle θ of extrinsic spin–orbit scattering (seed "
-                                "003; acts in [usadel.keldysh])"),
+                                "003: matrix current and torque of every solve)"),
     "kappa": Number(lo=-1.0, hi=1.0, default=0.0,
-                    description="spin-swapping coefficient κ (seed 003 Eq. 81 sign; acts in "
-                                "[usadel.keldysh])"),
+                    description="spin-swapping coefficient κ (seed 003 Eq. 81 sign; matrix "
+                                "current and torque of every solve)"),
 }
 
 #: keys of one ``[usadel.reservoirs.FACET]`` table (kinetics.usadel.parameters.Reservoir)

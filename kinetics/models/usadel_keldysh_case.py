@@ -69,15 +69,16 @@ def _coupled(spec: dict) -> list[tuple[str, str]]:
 
 def check(case, spec: dict) -> None:
     """Checks of ``[usadel.keldysh]`` and of θ, κ beyond the schema, before meshing: θ, κ
-    need a model that uses them (the sweep or ``spin_orbit_torque``); terminals name reservoirs and carry a bias; no tunnel
-    barriers (not supported by the Keldysh sector yet); no `temperature` beside the sweep."""
+    not beside gauge fields (the Riccati form does not combine them yet); terminals name
+    reservoirs and carry a bias; no tunnel barriers (not supported by the Keldysh sector
+    yet); no `temperature` beside the sweep."""
+    if _coupled(spec):
+        for name, t in spec.get("regions", {}).items():
+            if isinstance(t, dict) and t.get("gauge") is not None:
+                case.report(("usadel", "regions", name, "gauge"),
+                            "gauge fields and theta/kappa (in any region) cannot be combined "
+                            "yet: remove one of them")
     if "keldysh" not in spec:
-        if not spec.get("spin_orbit_torque"):
-            for name, key in _coupled(spec):
-                case.report(("usadel", "regions", name, key),
-                            f"{'θ' if key == 'theta' else 'κ'} acts only in the Keldysh "
-                            f"sector and the equilibrium torque: add a [usadel.keldysh] "
-                            f"sweep or spin_orbit_torque = true, or remove {key}")
         return
     kel = spec["keldysh"]
     ok = check_section(case, ("usadel", "keldysh"), kel, KELDYSH)

@@ -224,14 +224,17 @@ class DomainSpaces:
         return sum(S.dofmap.index_map.size_global * S.dofmap.index_map_bs for S in self.spaces)
 
     # -- forms and solvers -------------------------------------------------------------
-    def solvers(self, problem, coefficients: dict, sides: dict, options: dict, jit_options):
+    def solvers(self, problem, coefficients: dict, sides: dict, options: dict, jit_options,
+                extrinsic=None):
         """(solver, initial-guess solver, Dirichlet conditions, reservoir values) of the
         K-domain problem, the solvers wrapped in :class:`MirroredSolver`.
 
         ``coefficients``: the keyword arguments of :func:`kinetics.usadel.forms.residual`
         after ``gdim`` (parent-mesh coefficients); ``sides``: ``{interface: (a, b, κ)}``
         with domain indices a < b and κ = D̂/(r·length); the reservoir values are pairs
-        (Reservoir, Function g on the domain's space) to set at each energy.
+        (Reservoir, Function g on the domain's space) to set at each energy; ``extrinsic``:
+        None or (θ, κ, axes) of :mod:`kinetics.usadel.extrinsic_forms` (its residual with its
+        partial Jacobian on the diagonal blocks).
         """
         import ufl
         from dolfinx import fem
@@ -267,7 +270,21 @@ class DomainSpaces:
                 values.append((res, g))
         maps = self.fields.interface_entity_maps
         kw = {"entity_maps": maps, "options": options, "jit_options": jit_options}
-        solver = BlockNonlinearSolver(F, self.u, bcs, **kw)
+        J = None
+        if extrinsic is not None:
+            from kinetics.solvers.nonlinear_block import jacobian_blocks
+            from kinetics.usadel.extrinsic_forms import extrinsic_jacobian, extrinsic_residual
+            J = jacobian_blocks(F, self.u)
+            for k in range(self.K):
+                dxk = self.fields.dx(self.names[k])(degree=qd)
+                Fx = extrinsic_residual(self.u[k], v[k], dxk, gdim, D=D, extrinsic=extrinsic)
+                if isinstance(Fx, int):
+                    continue
+                F[k] = F[k] + Fx
+                Jk = extrinsic_jacobian(self.u[k], ufl.TrialFunction(self.spaces[k]), v[k], dxk,
+                                        gdim, D=D, extrinsic=extrinsic)
+                J[k][k] = Jk if J[k][k] is None else J[k][k] + Jk
+        solver = BlockNonlinearSolver(F, self.u, bcs, J=J, **kw)
         laplace = BlockNonlinearSolver(Fl, self.u, bcs, **kw)
         return (MirroredSolver(solver, self, [(problem.u, self.u)], problem.u),
                 MirroredSolver(laplace, self, [(problem.u, self.u), (problem._guess, self.guess)],

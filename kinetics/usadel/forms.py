@@ -249,7 +249,7 @@ def split_unknown(u):
 
 
 def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
-             self_energies: bool, gauge=None):
+             self_energies: bool, gauge=None, extrinsic=None):
     """The weak residual F(u; v) of the module docstring (a UFL form).
 
     Parameters
@@ -274,8 +274,16 @@ def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
         :mod:`kinetics.physics.gauge`): then the fluxes are the covariant derivatives,
         Σ_ij ∫ D (𝒟γ)_ij·∇φ_ij, and the sources carry the outer covariant derivative
         (module docstring).
+    extrinsic:
+        None, or ``(theta, kappa, axes)``: the spin Hall angle and swapping coefficient (UFL
+        scalars) and the physical axis (0, 1, 2) of each mesh coordinate; adds
+        :func:`kinetics.usadel.extrinsic_forms.extrinsic_residual` (seed 003 Eqs. 2–3).
+        ValueError together with ``gauge``.
     """
     import ufl
+    if extrinsic is not None and gauge is not None:
+        raise ValueError("the spin Hall/swapping terms and SU(2) gauge fields cannot be "
+                         "combined in the Riccati form yet")
     gam, gam_t = split_unknown(u)
     grad_u = ufl.grad(u)
     L = LAYOUT
@@ -310,6 +318,9 @@ def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
         for r in range(2):
             for c in range(2):
                 src = src + mat[r][c].re * v[re[r][c]] + mat[r][c].im * v[im[r][c]]
+    if extrinsic is not None:
+        from kinetics.usadel.extrinsic_forms import extrinsic_residual
+        F = F + extrinsic_residual(u, v, dx, gdim, D=D, extrinsic=extrinsic)
     return F - src * dx
 
 

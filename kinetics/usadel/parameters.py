@@ -53,11 +53,12 @@ class UsadelRegion:
         Spin Hall angle θ and spin-swapping coefficient κ of extrinsic spin–orbit scattering
         (seed 003 Eqs. 2–5; κ with the sign of seed Eq. 81, as
         :class:`kinetics.materials.Material`), dimensionless, |θ|, |κ| ≤ 1.  They enter the
-        matrix current and the torque Ť of the Keldysh sector
-        (:mod:`kinetics.usadel.kinetic`, :mod:`kinetics.usadel.keldysh`) and the equilibrium
-        torque and spin currents (:mod:`kinetics.usadel.torque`), to first order: the
-        retarded solve itself does not include them (their effect on the spectra is O(θ, κ)
-        and is neglected there).  Elliott–Yafet relaxation is ``tau_so``.
+        matrix current and the torque Ť of the retarded (and Matsubara) solve
+        (:mod:`kinetics.usadel.extrinsic_forms`), of the Keldysh sector
+        (:mod:`kinetics.usadel.kinetic`, :mod:`kinetics.usadel.keldysh`) and of the
+        equilibrium torque and spin currents (:mod:`kinetics.usadel.torque`); not combined
+        with ``gauge`` (ValueError from :class:`~kinetics.usadel.problem.UsadelProblem`).
+        Elliott–Yafet relaxation is ``tau_so``.
 
     Raises
     ------

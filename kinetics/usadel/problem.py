@@ -8,7 +8,9 @@ Units (dimensionless; the caller picks the energy unit E₀):
   energy ħD/L² of one mesh unit; D̂ = (ξ₀/L)² when E₀ = Δ₀ and ξ₀ = √(ħD/Δ₀).
 
 Equation, basis and signs: :mod:`kinetics.usadel.riccati` (JOL basis, tilde conjugation
-γ̃(ε) = γ*(−ε), exchange term diag(h·σ, h·σ*)); weak form: :mod:`kinetics.usadel.forms`.
+γ̃(ε) = γ*(−ε), exchange term diag(h·σ, h·σ*)); weak form: :mod:`kinetics.usadel.forms`,
+with the spin Hall/swapping current and torque of seed 003 in regions with θ or κ
+(:mod:`kinetics.usadel.extrinsic_forms`).
 Boundaries named in ``reservoirs`` are rigid reservoirs (Dirichlet: the bulk γ, γ̃ of the
 reservoir's Δe^{iφ} and h at the current energy; Δ = 0 gives a normal reservoir γ = γ̃ = 0);
 every other boundary is a vacuum/insulator (zero matrix current, natural).  Interfaces
@@ -26,7 +28,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from kinetics import validation
-from kinetics.usadel import bulk, domains, forms
+from kinetics.usadel import bulk, domains, extrinsic_forms, forms
 from kinetics.usadel.parameters import (Reservoir, UsadelRegion, bulk_guess, delta_values, pack,
                                         unpack)
 
@@ -170,6 +172,12 @@ class UsadelProblem:
         coefs = dict(z=forms.Cx(self._eps, self._eta), delta=forms.Cx(d[0], d[1]),
                      h=(c[0], c[1], c[2]), D=c[3], inv_tau_sf=c[4], inv_tau_so=c[5],
                      self_energies=any_tau, gauge=gauge)
+        if self._soc is not None and gauge is not None:
+            raise ValueError("regions with theta or kappa cannot be combined with SU(2) gauge "
+                             "fields yet (the Riccati form of both is not implemented)")
+        #: (θ, κ, physical axes) of seed 003's terms (kinetics.usadel.extrinsic_forms), or None
+        self.extrinsic = (None if self._soc is None else
+                          (self._soc[0], self._soc[1], tuple("xyz".index(a) for a in device.axes)))
         sides = {}
         for name, tun in interfaces.items():
             a, b, side = self._sides(name, tun)
@@ -182,18 +190,29 @@ class UsadelProblem:
         if K > 1:                      # per-domain submesh spaces: kinetics.usadel.domains
             self._split = domains.DomainSpaces(device, self.domains, self.degree, V)
             self.solver, self._laplace, self.bcs, self._bc_values = self._split.solvers(
-                self, coefs, sides, opts, jit_options)
+                self, coefs, sides, opts, jit_options, self.extrinsic)
             return
         dx = ufl.Measure("dx", domain=msh, subdomain_data=device.cell_tags,
                          metadata={"quadrature_degree": self.quadrature_degree})
         v = ufl.TestFunction(V)
-        F, Fl = 0, 0
+        F, Fl, Fx, Jx = 0, 0, 0, 0
+        du = ufl.TrialFunction(V)
         for k, group in enumerate(self.domains):          # K = 1
             uk, vk, bk = (self.block(w, k) for w in (self.u, v, self._guess))
             dxk = dx(tuple(device.region_tag(n) for n in group))
             F = F + forms.residual(uk, vk, dxk, gdim, **coefs)
             Fl = Fl + (c[3] * ufl.inner(ufl.grad(uk), ufl.grad(vk))
                        + GUESS_MASS * ufl.inner(uk - bk, vk)) * dxk
+            if self.extrinsic is not None:
+                Fx = Fx + extrinsic_forms.extrinsic_residual(uk, vk, dxk, gdim, D=c[3],
+                                                             extrinsic=self.extrinsic)
+                Jx = Jx + extrinsic_forms.extrinsic_jacobian(uk, self.block(du, k), vk, dxk,
+                                                             gdim, D=c[3],
+                                                             extrinsic=self.extrinsic)
+        J = None
+        if not isinstance(Fx, int):      # seed 003's terms with their partial Jacobian
+            J = ufl.derivative(F, self.u, du) + Jx
+            F = F + Fx
         self.bcs, self._bc_values = [], []
         for name, res in reservoirs.items():
             facets = device.facet_tags.find(device.boundary_tag(name))
@@ -204,7 +223,8 @@ class UsadelProblem:
                     dofs = fem.locate_dofs_topological(sub, tdim - 1, facets)
                     self.bcs.append(fem.dirichletbc(const, dofs, sub))
                 self._bc_values.append((res, consts))
-        self.solver = NonlinearSolver(F, self.u, self.bcs, options=opts, jit_options=jit_options)
+        self.solver = NonlinearSolver(F, self.u, self.bcs, J=J, options=opts,
+                                      jit_options=jit_options)
         self._laplace = NonlinearSolver(Fl, self.u, self.bcs, options=opts,
                                         jit_options=jit_options)
 
@@ -238,8 +258,9 @@ class UsadelProblem:
 
     # -- coefficients ----------------------------------------------------------------
     def _coefficients(self):
-        """DG0 (h_x, h_y, h_z, D, 1/τ_sf, 1/τ_so), Δ = (Re, Im) in DG(degree) per region, and
-        the DG0 gauge field A[k, b] (9 components, row-major; None when no region has one)."""
+        """DG0 (h_x, h_y, h_z, D, 1/τ_sf, 1/τ_so), Δ = (Re, Im) in DG(degree) per region, the
+        DG0 (θ, κ) of seed 003 (None when every region has θ = κ = 0) and the DG0 gauge field
+        A[k, b] (9 components, row-major; None when no region has one)."""
         from dolfinx import fem
         msh = self.mesh
         Q = fem.functionspace(msh, ("DG", 0, (6,)))
@@ -256,6 +277,15 @@ class UsadelProblem:
                                     cells0=cells)
         self._coef.x.scatter_forward()
         self._delta.x.scatter_forward()
+        self._soc = None
+        if any(r.theta != 0 or r.kappa != 0 for r in self.regions.values()):
+            self._soc = fem.Function(fem.functionspace(msh, ("DG", 0, (2,))), name="theta_kappa")
+            for name, reg in self.regions.items():
+                cells = self.device.cell_tags.find(self.device.region_tag(name))
+                vals = np.array([reg.theta, reg.kappa])
+                self._soc.interpolate(
+                    lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])), cells0=cells)
+            self._soc.x.scatter_forward()
         self._gauge = None
         if any(np.any(r.gauge != 0) for r in self.regions.values()):
             self._gauge = fem.Function(fem.functionspace(msh, ("DG", 0, (9,))), name="gauge")

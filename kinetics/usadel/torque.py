@@ -8,8 +8,11 @@ Physics (seed 003: Huang, Tokatly & Bergeret, arXiv:1807.07029 (2018); basis map
 - the torque Ť = (D/4)θ ε_akj [Š_a, ǧ∂_kǧ∂_jǧ] + (D/4)κ ε_akj i[∂_kǧ∂_jǧ, Š_a] (seed Eq. 3/78,
   :func:`kinetics.usadel.extrinsic.torque`) and the matrix current
   J̌_k = −D(ǧ∂_kǧ − Č_k) with the spin Hall and swapping terms Č_k (seed Eq. 2/74,
-  :func:`kinetics.usadel.extrinsic.matrix_current`), evaluated on the retarded solution
-  ǧ^R, which itself does not contain θ, κ (first order in θ, κ, as the paper's Sec. V);
+  :func:`kinetics.usadel.extrinsic.matrix_current`), evaluated on the solution ǧ of the
+  problem with the θ, κ of its regions.  The solution contains θ, κ when the problem was
+  built with them (:mod:`kinetics.usadel.extrinsic_forms`); built with θ = κ = 0 and given
+  θ, κ on its regions afterwards (``region.theta = ...``), it gives the first-order result
+  of the paper's Sec. V (Ť of the SOC-free ǧ);
 - for a vortex Δ = |Δ(r)|e^{inφ} in an in-plane Zeeman field h, Tr[σ^aτ₃Ť] = F(r) n (ẑ×h)_a
   (seed Eq. 84; σ^aτ₃ of the paper is Š_aρ₃ here).  Found here (tests/test_usadel_torque.py,
   demos/vortex_torque.py): per frequency the θ term gives Tr[Š_aŤ] only and the κ term
