@@ -28,7 +28,8 @@
 # (a) clean ($\eta_+ < M$) and (b) dirty ($\eta_+ > M$) profiles, FEM against the closed
 # form; (c) the interface values versus $\eta_+/M$ (dirty/clean comparison); (d) a finite
 # interface (a strip of width b, 2D) approaching the planar result as $b \gg l_s$.
-# The 3D finite-interface run (a disk of diameter $b$) is left for stage 4.
+# The 3D finite interface (a disk of diameter $b$) is checked against its exact on-axis
+# profile in tests/test_soc_currents.py.
 # Run: ``mpirun -n 2 python3 demos/soc_absorption.py`` (``--quick``: coarser meshes, fewer
 # points of the sweep).
 
@@ -58,7 +59,7 @@ def log(*args):
 parser = argparse.ArgumentParser()
 parser.add_argument("-o", "--output", default="results/soc_absorption")
 parser.add_argument("--quick", action="store_true")
-args = parser.parse_args(sys.argv[1:])
+args = parser.parse_known_args()[0] if "ipykernel" in sys.modules else parser.parse_args()
 out = Path(args.output)
 t0 = time.perf_counter()
 
@@ -203,7 +204,7 @@ log(f"(c) FEM vs closed form at the interface ≤ "
 # the interface (`split_interface`: facet sets "patch" and "rest"), with $5\,l_s$ of
 # interface without source on each side (zero flux at the lateral ends).  On the axis
 # $x = 0$ the currents approach the planar closed form as $b$ grows, roughly as
-# $e^{-b/2l_s}$ (the propagator decays as $e^{-q r}$).  The 3D disk is left for stage 4.
+# $e^{-b/2l_s}$ (the propagator decays as $e^{-q r}$).  The 3D disk: tests/test_soc_currents.py.
 
 # %%
 c = coefficients(*CASES["dirty"])

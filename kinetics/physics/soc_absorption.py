@@ -19,9 +19,11 @@ F_σ (B18), G_σ (B19), α_σ (B15), β_1σ (B16), β_2σ (B17), δ_i, ε_i, γ_
 α_i = γ_i + δ_i (A13), β_i = γ_i + ε_i (A14).  For spin polarisation α = z the second
 coefficients (α₂, β₂, γ₂) do not enter (text below Eq. 10).
 
-Closed forms [derived here, tested]: with (η₊ - iσM)³ = η₊(η₊² - 3M²) - iσM(3η₊² - M²),
+Closed forms [derived here, tested]: with (η₊ - iσM)³ = η₊(η₊² - 3M²) - iσM(3η₊² - M²)::
+
     A_σ = η_σ² η₊ / (η₊ + iσM)³,
     B_σ = M / ((M + iση₊) A_σ) = -iσ M (η₊ + iσM)⁴ / (η_σ² η₊ (M² + η₊²)),
+
 and at Ω = 0, F_σ - iG_σ = A_σ (D_σ τ_σ k² + B_σ), k = u + q.  Hence the static kernel (17)
 solves (-∇² + q_σ²) χ = [2π²/(D_σ τ_σ A_σ)] δ with q_σ = √(B_σ / D_σ τ_σ), Re q_σ > 0 (the
 principal root: the Fourier integral of 1/(k² + q²) converges to e^{-q|z|} with Re q > 0).
@@ -35,8 +37,10 @@ B_σ ≈ -iσM³/(η_σ² η₊) for M ≫ η₊, both with arg √B_σ → -σ�
 
 Setup A (Sec. II D): E_em = E_y[1 + tanh(-z/ξ_E)]/2 e_y, λ_SO(r) = λ_SO θ(z); the source of
 (12) collapses to a δ sheet of strength s = λ_SO E_y/(2ξ_E) (x component, i = z).  The
-plane integral ∫d²ρ e^{-qR}/R = 2π e^{-q|z|}/q of (17) gives (:func:`planar_propagator`)
+plane integral ∫d²ρ e^{-qR}/R = 2π e^{-q|z|}/q of (17) gives (:func:`planar_propagator`)::
+
     K_σ(z) = π² s e^{-q_σ|z|} / (D_σ τ_σ A_σ q_σ),  q_σ = 1/l_s^σ + i k̃_s^σ,
+
 the exact solution of (-∂_z² + q_σ²)K = [2π²/(D_σ τ_σ A_σ)] s δ(z), with the derivative jump
 [∂_z K]₀ = -2π² s/(D_σ τ_σ A_σ) = -2π²λ_SO E_y/(2ξ_E D_σ τ_σ A_σ), l_s^σ (23) and
 k̃_s^σ = |√B_σ| sin(arg √B_σ)/√(D_σ τ_σ).  From (11): j_s^x = C Σ_σ Re[α_σ K_σ] e_z,
@@ -101,10 +105,11 @@ import numpy as np
 
 from kinetics import units, validation
 
-__all__ = ["propagator_prefactor", "Parameters", "SpinChannel", "LocalCoefficients", "Coefficients", "parameters",
-           "spin_channel", "local_coefficients", "coefficients", "screening_wavenumber",
+__all__ = ["propagator_prefactor", "Parameters", "SpinChannel", "LocalCoefficients",
+           "Coefficients", "parameters", "spin_channel", "local_coefficients", "coefficients",
+           "screening_wavenumber",
            "planar_propagator", "planar_propagator_jump", "sheet_strength",
-           "absorbed_spin_currents"]
+           "absorbed_spin_currents", "disk_axis_currents"]
 
 OWNER = "seed-000 coefficients"
 #: relative |Re √B_σ| below which the screening counts as lost (B_σ on the negative axis)
@@ -434,4 +439,25 @@ def absorbed_spin_currents(z, coef: Coefficients, lambda_so, E_y, xi_E, *,
     for ch in coef.channels:
         term = ch.alpha_xy * planar_propagator(z, ch, s)
         total = total + (term / math.sqrt(ch.D * ch.tau) if form == "printed" else term)
+    return coef.C * np.real(total), coef.C * np.imag(total)
+
+
+def disk_axis_currents(z, coef: Coefficients, lambda_so, E_y, xi_E, diameter) -> tuple:
+    """Setup A with the source on a disk of diameter b only (the interface z = 0 beyond it
+    carries no field gradient): (j_s^x, j_s^y) on the disk's axis at heights z (m, array),
+    units of :func:`absorbed_spin_currents`.  The plane integral of the kernel (17) over
+    ρ < b/2, ∫ e^{-qR}/R 2πρ dρ = 2π(e^{-q|z|} - e^{-q√(z² + b²/4)})/q, gives::
+
+        K_σ^disk(z) = K_σ(z) [1 - e^{-q_σ(√(z² + b²/4) - |z|)}]
+
+    with K_σ = :func:`planar_propagator` [derived here]: the planar result (b ≫ l_s, Sec.
+    II D) is approached as |e^{-q_σ b/2}| at z = 0.  ValidationError for b ≤ 0."""
+    b = validation.positive(OWNER, "diameter", diameter)
+    z = validation.array(OWNER, "z", z)
+    s = sheet_strength(lambda_so, E_y, xi_E)
+    total = 0.0
+    for ch in coef.channels:
+        q = screening_wavenumber(ch)
+        cut = 1.0 - np.exp(-q * (np.sqrt(z * z + b * b / 4) - np.abs(z)))
+        total = total + ch.alpha_xy * planar_propagator(z, ch, s) * cut
     return coef.C * np.real(total), coef.C * np.imag(total)

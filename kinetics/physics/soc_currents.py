@@ -23,11 +23,14 @@ C (C/m, ``Coefficients.C``) times K (V/m): C·V/m², those of
   (-∇² + q_σ²)k = P_σ δ_Γ (:mod:`kinetics.physics.soc_propagator`), and
   (j_s^x + i j_s^y)_i = C Σ_σ α_σ (K^i_σ,x + i K^i_σ,y)
   (= C Σ_σ(Re[α_σ e_α·K] + Im[α_σ (e_α × e_z)·K]), χ^(1) in both terms as in (B14), erratum
-  of notes §7).  j_s^z would need the unscreened χ^(2) (Eq. 15) of a source with a z
-  component: NotImplementedError (not in setup A, where Eq. 22 j_s^z = 0 holds because
-  e_z·S12 = 0 for an interface normal to the magnetisation).  The diffusive part of Eq. (13)
-  needs the unscreened χ_σ (16) and the undefined β_1σ term (erratum 5): NotImplementedError
-  when tr G ≠ 0.
+  of notes §7).  j_s^z comes from a source with a z component (an interface not normal to
+  M ∥ z): (j_s^z)_i = C Σ_σ α_σ^z e_z·K^i_(2),σ with the unscreened χ^(2) (Eq. 15), i.e.
+  (-∇² + q^(2)²)k = P^(2) δ_Γ, q^(2)² = -iΩ/D_σ, P^(2) = 2π²/(D_στ_σ) (the normalisation
+  of Eq. 17), solved only at Ω > 0 (the static kernel does not decay: NotImplementedError);
+  a complex amplitude of e^{iΩt} (``phasor_z``).  Setup A keeps Eq. (22), j_s^z = 0
+  (e_z·S12 = 0 for an interface normal to the magnetisation: the ẑ-polarised input gives
+  only x, y polarisations).  The diffusive part of Eq. (13) needs β_1σ, whose second term
+  (B16) is undefined (erratum 5): NotImplementedError when tr G ≠ 0.
 * local, Eqs. (8)-(10): sheet densities on Γ (the coefficient of δ_Γ, units C·V/m),
   J_loc[α, i] = C[(a₁e_α + a₂e_α×e_z)·S12[i] + (β₁ e_i×e_α + β₂(δ_iz e_α - δ_iα e_z))·S13
   + (γ₁e_α + γ₂e_α×e_z)·S10[i]], with the α = z coefficients and no second terms for α = z.
@@ -50,7 +53,8 @@ from kinetics import validation
 from kinetics.physics import soc_propagator
 
 __all__ = ["Step", "SheetSources", "SpinCurrents", "tanh_field_gradient", "lambda_so_steps",
-           "sheet_sources", "local_currents", "spin_currents", "split_interface"]
+           "sheet_sources", "local_currents", "spin_currents", "split_interface",
+           "unscreened_wavenumber", "unscreened_prefactor"]
 
 OWNER = "soc_currents"
 _E = np.eye(3)
@@ -288,6 +292,25 @@ def local_currents(coef, src: SheetSources) -> np.ndarray:
     return coef.C * J
 
 
+def unscreened_wavenumber(channel, omega) -> complex:
+    """q^(2)_σ = √(-iΩ/D_σ) (1/m, Re q > 0) of the unscreened propagators χ^(2)_σ, χ_σ
+    (Eqs. 15-16: (D_σk² - iΩ)τ_σ = D_στ_σ(k² + q²), time dependence e^{iΩt} as printed)
+    for Ω > 0 (rad/s); decay length √(2D_σ/Ω).  ValidationError for Ω ≤ 0: the static
+    kernel 1/(D_στ_σk²) is the undamped Poisson kernel (the z spin, conserved along M, does
+    not relax in the model), with no decaying solution for an interface source."""
+    w = validation.positive(OWNER, "omega (the unscreened χ^(2), Eq. 15)", omega)
+    return complex(np.sqrt(complex(0.0, -w / channel.D)))
+
+
+def unscreened_prefactor(channel, normalisation: str = "paper") -> float:
+    """P^(2)_σ = 2π²/(D_στ_σ) ("paper": the normalisation of Eq. 17) or 1/(D_στ_σ)
+    ("standard"), s/m², the factor of the source in (-∇² + q^(2)²)K_(2) = P^(2) S."""
+    normalisation = validation.choice(OWNER, "normalisation", normalisation,
+                                      ("paper", "standard"))
+    base = 1.0 / (channel.D * channel.tau)
+    return 2.0 * np.pi ** 2 * base if normalisation == "paper" else base
+
+
 @dataclasses.dataclass
 class _Field:
     name: str
@@ -302,9 +325,10 @@ class SpinCurrents:
     (``fields``, ``expression``, ``degree``, ``regions``, ``device``): the field ``j_s`` is
     written as its rows ``j_s_x``, ``j_s_y``, ``j_s_z`` (flow vectors of each polarisation)."""
 
-    def __init__(self, device, coef, sources, propagators, degree):
+    def __init__(self, device, coef, sources, propagators, degree, propagators_z=None):
         self.device, self.coef, self.sources = device, coef, sources
         self.propagators, self.degree = propagators, degree
+        self.propagators_z = dict(propagators_z or {})
         self.regions = list(device.regions)
         self.fields = [_Field("j_s", (3, 3))]
         self.local = {s.step.name: local_currents(coef, s) for s in sources}
@@ -314,16 +338,31 @@ class SpinCurrents:
             for s in sources:
                 self.weights[(ch.sigma, s.step.name)] = coef.C * ch.alpha_xy * (
                     s.S12[:, 0] + 1j * s.S12[:, 1])
+        # W_z[(σ, name)][i] = C α_σ^z S12[i, z]  (Eq. 11, α = z, with χ^(2))
+        self.weights_z = {(ch.sigma, s.step.name): coef.C * ch.alpha_z * s.S12[:, 2]
+                          for ch in coef.channels for s in sources}
+
+    def phasor_z(self, points) -> np.ndarray:
+        """The row α = z of Eq. (11), (j_s^z)_i = C Σ_σ α_σ^z e_z·K^i_(2),σ, as the complex
+        amplitude (N, 3) of e^{iΩt} at points (N, 3) in metres (0 without a source with a z
+        component).  Collective."""
+        n = len(np.atleast_2d(points))
+        total = np.zeros((n, 3), dtype=complex)
+        for key, K in self.propagators_z.items():
+            total += K.values(points)[:, None] * self.weights_z[key][None, :]
+        return total
 
     def at(self, points) -> np.ndarray:
         """The diffusive J[n, α, i] (N, 3, 3), real, at points (N, 3) in metres, Eq. (11):
-        row α = z is 0.  Collective; the same on every rank; ValidationError for points
-        outside the mesh."""
+        row α = z is Re of :meth:`phasor_z` (0 unless a source has a z component).
+        Collective; the same on every rank; ValidationError for points outside the mesh."""
         total = 0.0
         for key, K in self.propagators.items():
             total = total + K.values(points)[:, None] * self.weights[key][None, :]
         out = np.zeros((len(np.atleast_2d(points)), 3, 3))
         out[:, 0, :], out[:, 1, :] = np.real(total), np.imag(total)
+        if self.propagators_z:
+            out[:, 2, :] = np.real(self.phasor_z(points))
         return out
 
     def expression(self, name="j_s", region=None):
@@ -339,6 +378,10 @@ class SpinCurrents:
                     continue
                 rows[0][i] = rows[0][i] + W[i].real * K.real - W[i].imag * K.imag
                 rows[1][i] = rows[1][i] + W[i].imag * K.real + W[i].real * K.imag
+        for key, K in self.propagators_z.items():
+            for i, w in enumerate(self.weights_z[key]):
+                if w != 0:
+                    rows[2][i] = rows[2][i] + float(w) * K.real
         from dolfinx import fem
         zero = fem.Constant(self.device.mesh, 0.0)      # keeps the domain (unlike 0.0 * f)
         return ufl.as_matrix([[zero + r for r in row] for row in rows])
@@ -378,9 +421,14 @@ def spin_currents(device, coef, lambda_so: dict, grad_E, *, robin=(), degree: in
     ``grad_E = tanh_field_gradient((0, E_y, 0), ξ_E)``) ``at(points)[:, 0:2, 2]`` equals
     :func:`~kinetics.physics.soc_absorption.absorbed_spin_currents` (Eqs. 20-21).
 
+    A source with a z component (an interface not normal to M ∥ z) gives the row α = z of
+    Eq. (11) through the unscreened χ^(2) (Eq. 15, :func:`unscreened_wavenumber`), only at
+    ``omega`` > 0 (:meth:`SpinCurrents.phasor_z`; ``at`` holds its real part).
+
     Raises the errors of :func:`lambda_so_steps`; ValidationError for a field gradient giving
-    no source (uniform E); NotImplementedError for a source with a z component (j_s^z needs
-    χ^(2), Eq. 15) or ∇·E ≠ 0 (diffusive Eq. 13); the errors of the propagator solves.
+    no source (uniform E); NotImplementedError for a z-component source at Ω = 0 (the
+    static χ^(2) does not decay) and for ∇·E ≠ 0 (diffusive Eq. 13 needs β_1σ, erratum 5);
+    the errors of the propagator solves.
     """
     steps = lambda_so_steps(device, lambda_so)
     sources, scale = [], 0.0
@@ -391,28 +439,44 @@ def spin_currents(device, coef, lambda_so: dict, grad_E, *, robin=(), degree: in
                                              str(sorted(grad_E)))
         sources.append(sheet_sources(st, G))
         scale = max(scale, abs(st.jump) * float(np.max(np.abs(np.asarray(G, float)))))
+    zsteps = [s for s in sources if np.any(np.abs(s.S12[:, 2]) > 1e-14 * scale)]
+    if zsteps and not omega > 0:
+        s = zsteps[0]
+        raise NotImplementedError(
+            f"{OWNER}: step '{s.step.name}' gives a source with a z component "
+            f"(e_z·∇λ_SO × ∂_iE = {s.S12[:, 2]}); j_s^z needs the unscreened χ^(2) of Eq. (15), "
+            "whose static kernel 1/(D_στ_σk²) does not decay (the z spin is conserved along M): "
+            "give omega > 0 (decay length √(2D_σ/Ω)); the static case is not implemented")
     for s in sources:
-        if np.any(np.abs(s.S12[:, 2]) > 1e-14 * scale):
-            raise NotImplementedError(
-                f"{OWNER}: step '{s.step.name}' gives a source with a z component "
-                f"(e_z·∇λ_SO × ∂_iE = {s.S12[:, 2]}); j_s^z needs the unscreened χ^(2) of "
-                "Eq. (15), not implemented (stage 4)")
         if np.any(np.abs(s.S13) > 1e-14 * scale):
             raise NotImplementedError(
                 f"{OWNER}: ∇·E ≠ 0 at step '{s.step.name}'; the diffusive current of Eq. (13) "
-                "needs the unscreened χ_σ of Eq. (16) and β_1σ (erratum 5), not implemented "
-                "(the local Eq. 9 part: local_currents)")
+                "needs β_1σ, whose second term in (B16) has the undefined ν_α and is not "
+                "dimensionless (erratum 5): not evaluated (the local Eq. 9 part: "
+                "local_currents)")
     if not any(np.any(np.abs(s.S12) > 1e-14 * scale) for s in sources):
         raise validation.ValidationError(OWNER, "grad_E", "a field gradient ∂_iE not "
                                          "parallel to the step normals (a source of Eq. 12)",
                                          "no source: ∇λ_SO × ∂_iE = 0 at every step")
-    props = {}
+    props, props_z = {}, {}
     for s in sources:
-        if not np.any(np.abs(s.S12) > 1e-14 * scale):
-            continue                                    # a step without a diffusive source
+        if not np.any(np.abs(s.S12[:, :2]) > 1e-14 * scale):
+            continue                                    # no x, y source: no χ^(1) solve
         Ks = soc_propagator.propagators(
             device, coef, soc_propagator.Sheet(s.step.name, 1.0), robin=robin, degree=degree,
             omega=omega, min_decay_lengths=min_decay_lengths, on_short=on_short)
         for K in Ks:
             props[(K.sigma, s.step.name)] = K
-    return SpinCurrents(device, coef, sources, props, degree)
+    op = None
+    for s in zsteps:                                    # χ^(2): (-∇² + q^(2)²)K = P^(2) δ_Γ
+        for ch in coef.channels:
+            q = unscreened_wavenumber(ch, omega)
+            if op is None:
+                op = soc_propagator.ScreenedDiffusion(device, q, robin=robin, degree=degree)
+            else:
+                op.set_q(q)
+            props_z[(ch.sigma, s.step.name)] = op.solve(
+                soc_propagator.Sheet(s.step.name, 1.0), unscreened_prefactor(ch),
+                sigma=ch.sigma, omega=omega, min_decay_lengths=min_decay_lengths,
+                on_short=on_short)
+    return SpinCurrents(device, coef, sources, props, degree, props_z)
