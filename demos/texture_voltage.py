@@ -60,7 +60,7 @@ def log(*args):
 parser = argparse.ArgumentParser(description="DC voltage of a spin wave in a ferromagnet under Pt")
 parser.add_argument("-o", "--output", default="results/texture_voltage", help="output folder")
 parser.add_argument("--quick", action="store_true", help="fewer points and a coarser mesh")
-args = parser.parse_args(sys.argv[1:])
+args = parser.parse_known_args()[0] if "ipykernel" in sys.modules else parser.parse_args()
 out = Path(args.output)
 
 # %% [markdown]
@@ -78,7 +78,8 @@ theta0, ell_d = 0.1, 200e-9
 nx = 20 if args.quick else 80
 nz_f, nz_p = (2, 4) if args.quick else (4, 12)
 freqs = [2e9, 10e9, 20e9] if args.quick else [2e9, 5e9, 10e9, 15e9, 20e9]
-wavelengths = [math.inf, 200e-9, 50e-9] if args.quick else [math.inf, 400e-9, 200e-9, 100e-9, 50e-9, 25e-9]
+wavelengths = [math.inf, 200e-9, 50e-9] if args.quick else \
+    [math.inf, 400e-9, 200e-9, 100e-9, 50e-9, 25e-9]
 f0 = 10e9
 dev = layered_box([length, t_fm + t_pt], [nx, nz_f + nz_p], axes="xz",
                   layers=[("fm", t_fm, nz_f), ("pt", t_pt, nz_p)])
@@ -99,15 +100,17 @@ def spin_wave(f, k):
     return AnalyticTexture(func, period=1.0 / f)
 
 
-regions = {"fm": ChargeRegion(gas=gas, lambda_sf=LAMBDA_F, E_so=(0.0, 0.0, E_SO), lambda_so=LAMBDA_SO),
+regions = {"fm": ChargeRegion(gas=gas, lambda_sf=LAMBDA_F, E_so=(0.0, 0.0, E_SO),
+                              lambda_so=LAMBDA_SO),
            "pt": ChargeRegion(sigma=pt.sigma, lambda_sf=pt.lambda_sf, theta_sh=pt.theta_sh)}
 
 
 def solve(f, k):
     res = TextureVoltage(dev, regions, spin_wave(f, k), ground="xmin", probe="xmax",
                          degree=1, samples=8).solve()
-    return {"f_Hz": f, "k_per_m": k, **{f"V_{m}_V": res.V[m] for m in ("diffusive", "rashba", "impurity", "total")},
-            **{f"I_{m}_A_per_m": res.I[m] for m in ("diffusive", "rashba", "impurity", "total")},
+    mechanisms = ("diffusive", "rashba", "impurity", "total")
+    return {"f_Hz": f, "k_per_m": k, **{f"V_{m}_V": res.V[m] for m in mechanisms},
+            **{f"I_{m}_A_per_m": res.I[m] for m in mechanisms},
             "spin_into_pt_A_per_m": float(res.spin_balance[0, 1])}
 
 
@@ -119,8 +122,9 @@ t_start = time.perf_counter()
 scan_f = [solve(f, 2 * math.pi / 100e-9) for f in freqs]
 scan_k = [solve(f0, 0.0 if math.isinf(w) else 2 * math.pi / w) for w in wavelengths]
 for r in scan_f + scan_k:
-    log(f"f = {r['f_Hz'] / 1e9:5.1f} GHz  k = {r['k_per_m']:.3e} 1/m  V: diffusive {r['V_diffusive_V']:.4e}  "
-        f"Rashba {r['V_rashba_V']:.4e}  impurity {r['V_impurity_V']:.3e} V")
+    log(f"f = {r['f_Hz'] / 1e9:5.1f} GHz  k = {r['k_per_m']:.3e} 1/m  V: diffusive "
+        f"{r['V_diffusive_V']:.4e}  Rashba {r['V_rashba_V']:.4e}  impurity "
+        f"{r['V_impurity_V']:.3e} V")
 slope = [r["V_total_V"] / r["f_Hz"] for r in scan_f]
 k_spread = max(abs(r["V_total_V"] / scan_k[0]["V_total_V"] - 1) for r in scan_k)
 
@@ -129,9 +133,11 @@ k_spread = max(abs(r["V_total_V"] / scan_k[0]["V_total_V"] - 1) for r in scan_k)
 
 # %%
 results = {"demo": "texture_voltage",
-           "units": {"V": "V", "I": "A/m (per unit length along y)", "f_Hz": "Hz", "k_per_m": "1/m"},
+           "units": {"V": "V", "I": "A/m (per unit length along y)", "f_Hz": "Hz",
+                     "k_per_m": "1/m"},
            "pt": pt.summary(), "fm": {"nu": gas.nu, "J": gas.J, "tau": gas.tau, "D": gas.D,
-                                      "lambda_sf_m": LAMBDA_F, "E_so_J_m": E_SO, "lambda_so_m2": LAMBDA_SO},
+                                      "lambda_sf_m": LAMBDA_F, "E_so_J_m": E_SO,
+                                      "lambda_so_m2": LAMBDA_SO},
            "geometry_m": {"length": length, "t_fm": t_fm, "t_pt": t_pt},
            "spin_wave": {"cone_angle_rad": theta0, "decay_length_m": ell_d, "axis": [0, 1, 0]},
            "frequency_scan": scan_f, "wavevector_scan": scan_k,
@@ -139,25 +145,27 @@ results = {"demo": "texture_voltage",
            "max_rel_dev_over_k": k_spread,
            "ranks": comm.size, "wall_time_s": time.perf_counter() - t_start}
 io.write_json(out / "results.json", results, comm)
-log(f"V/f constant to {results['max_rel_dev_from_linear_in_f']:.1e}; V independent of k to {k_spread:.1e}")
+log(f"V/f constant to {results['max_rel_dev_from_linear_in_f']:.1e}; V independent of k to "
+    f"{k_spread:.1e}")
 
 if comm.rank == 0:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
-    labels = {"diffusive": r"diffusive ($\theta_{SH}$ in Pt)", "rashba": r"Rashba (local, $a^R\times T^{dy}$)",
-              "total": "total"}
+    labels = {"diffusive": r"diffusive ($\theta_{SH}$ in Pt)",
+              "rashba": r"Rashba (local, $a^R\times T^{dy}$)", "total": "total"}
     imp = max(abs(r["V_impurity_V"]) for r in scan_f + scan_k)
     for m, mk in zip(labels, "osd"):
-        ax[0].plot([r["f_Hz"] / 1e9 for r in scan_f], [abs(r[f"V_{m}_V"]) * 1e9 + 1e-30 for r in scan_f],
-                   mk + "-", label=labels[m])
-        ax[1].plot([r["k_per_m"] * 1e-6 for r in scan_k], [abs(r[f"V_{m}_V"]) * 1e9 + 1e-30 for r in scan_k],
-                   mk + "-", label=labels[m])
+        ax[0].plot([r["f_Hz"] / 1e9 for r in scan_f],
+                   [abs(r[f"V_{m}_V"]) * 1e9 + 1e-30 for r in scan_f], mk + "-", label=labels[m])
+        ax[1].plot([r["k_per_m"] * 1e-6 for r in scan_k],
+                   [abs(r[f"V_{m}_V"]) * 1e9 + 1e-30 for r in scan_k], mk + "-", label=labels[m])
     for x in ax:
         x.set_yscale("log")
         x.set_ylabel("|V| along the strip (nV)")
-        x.legend(fontsize=8, title=f"impurity SOC (local): |V| < {imp * 1e9:.0e} nV", title_fontsize=8)
+        x.legend(fontsize=8, title=f"impurity SOC (local): |V| < {imp * 1e9:.0e} nV",
+                 title_fontsize=8)
     ax[0].set_xlabel("frequency f (GHz)")
     ax[0].set_title(r"$\lambda_{sw}$ = 100 nm")
     ax[1].set_xlabel(r"wave vector k (1/$\mu$m)")

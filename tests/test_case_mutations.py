@@ -81,6 +81,13 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("usadel.regions.*.tc0", {"delete"}), ("usadel.regions.*.D", {"delete"}),
         ("usadel.regions.*.theta", {"delete"}), ("usadel.regions.*.kappa", {"delete"}),
         ("usadel.regions.*.tau_so", {"delete"}), ("usadel.keldysh.points", {"delete"}),
+        # texture voltage (seed 002): default axis, wall normal, one-way conversion; the
+        # magnet without spin flip, Rashba or impurity SOC (Pt's theta_sh still converts)
+        ("texture_voltage.axis", {"delete"}), ("texture_voltage.wall_normal", {"delete"}),
+        ("texture_voltage.backaction", {"delete"}),
+        ("texture_voltage.regions.*.lambda_sf", {"delete"}),
+        ("texture_voltage.regions.*.E_so", {"delete"}),
+        ("texture_voltage.regions.*.lambda_so", {"delete"}),
     ],
     "types": [],
     "numbers": [
@@ -111,6 +118,14 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("usadel.regions.*.kappa", {"negative", "tiny"}),
         ("usadel.regions.*.tau_so", {"inf"}),
         ("usadel.keldysh.terminals.*.mu_s[*]", {"negative", "tiny"}),
+        # texture voltage: the sign of f is the precession sense; a wall centred at or
+        # before the strip's start; signed exchange and SOC strengths (0: no conversion)
+        ("texture_voltage.frequency_Hz", {"negative"}),
+        ("texture_voltage.wall_center", {"negative", "zero", "tiny"}),
+        ("texture_voltage.regions.*.J", {"negative"}),
+        ("texture_voltage.regions.*.lambda_sf", {"inf"}),
+        ("texture_voltage.regions.*.E_so[*]", {"negative", "zero", "tiny"}),
+        ("texture_voltage.regions.*.lambda_so", {"negative", "zero", "tiny"}),
     ],
     "vectors": [
         ("geometry.size", {"non_unit"}), ("geometry.lengths", {"non_unit"}),  # 2x larger
@@ -123,6 +138,7 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
         ("usadel.probes[*]", {"zero", "non_unit"}),      # the wire's end; 2x farther, inside
         ("usadel.keldysh.temperatures", {"short", "non_unit"}),  # fewer / 2x higher
         ("usadel.keldysh.terminals.*.mu_s", {"non_unit"}),       # a 2x larger bias
+        ("texture_voltage.regions.*.E_so", {"zero", "non_unit"}),  # no / 2x Rashba SOC
     ],
     "counts": [("geometry.cells[*]", {"million"})],  # 2e6 cells: within the cell budget of
     # kinetics.geometry.layout.MAX_CELLS (5e7); a large but legitimate mesh
@@ -137,7 +153,8 @@ ACCEPTED: dict[str, list[tuple[str, set]]] = {
 #: unit vectors: a mutated entry is valid when the vector stays a unit vector (a zero entry
 #: set to 1e-300, or the sign of the only non-zero entry flipped)
 UNIT_VECTORS = ("boundaries.*.m", "pumping.axis", "texture_pumping.axis", "sweep.directions[*]",
-                "materials.*.m", "circuit.hanle_axis")
+                "materials.*.m", "circuit.hanle_axis", "texture_voltage.axis",
+                "texture_voltage.wall_normal")
 
 
 # ------------------------------------------------------------------------------- TOML out

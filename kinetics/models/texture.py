@@ -1,6 +1,7 @@
 """The spin-pumping diffusion model of seed 002 for a prescribed texture S(x, t).
 
-Takeuchi, Hosono & Tatara, PRB 81, 144405 (2010) (our identification of seed 002, whose text has no title; docs/references.md).
+Takeuchi, Hosono & Tatara, PRB 81, 144405 (2010) (our identification of seed 002, whose text
+has no title; docs/references.md).
 Conduction electrons with DOS ν/V per spin per unit volume, lifetime τ and diffusion
 constant D are coupled by the s-d exchange J to a localized spin S(x, t).  To second order
 in J and for qℓ, Ωτ ≪ 1:
@@ -198,15 +199,16 @@ class TexturePumping:
         if not isinstance(gas, ElectronGas):
             raise TypeError(f"TexturePumping: gas must be an ElectronGas, got {type(gas).__name__}")
         if not hasattr(texture, "bind"):
-            raise TypeError(f"TexturePumping: texture must be an AnalyticTexture or SampledTexture, "
-                            f"got {type(texture).__name__}")
+            raise TypeError(f"TexturePumping: texture must be an AnalyticTexture or "
+                            f"SampledTexture, got {type(texture).__name__}")
         relaxation_time = validation.positive("TexturePumping", "relaxation_time",
                                               relaxation_time, allow_inf=True,
                                               kind="a number (seconds) or math.inf")
         self.a_R = None if E_so is None else conv.rashba_coefficient(E_so, gas.tau)
         self.a_imp = None if lambda_so is None else conv.impurity_coefficient(lambda_so, gas)
         self.device, self.gas = device, gas
-        opts = dict(degree=degree, reservoirs=reservoirs, solver=solver, petsc_options=petsc_options)
+        opts = dict(degree=degree, reservoirs=reservoirs, solver=solver,
+                    petsc_options=petsc_options)
         self.spin = DiffusionAverage(device, gas.D, gas.tau, relaxation_time, **opts)
         self.relaxation_time = self.spin.tau_sf
         self.charge = DiffusionAverage(device, gas.D, gas.tau, math.inf, **opts) \
@@ -345,9 +347,10 @@ class TexturePumping:
                 if e is None:
                     continue
                 key = (name, kind)
-                spaces[key] = fem.functionspace(self.device.mesh, ("Discontinuous Lagrange", self.degree,
-                                                                   e.ufl_shape))
-                exprs[key] = fem.Expression(self.with_mesh(e), spaces[key].element.interpolation_points())
+                spaces[key] = fem.functionspace(self.device.mesh, ("Discontinuous Lagrange",
+                                                                   self.degree, e.ufl_shape))
+                exprs[key] = fem.Expression(self.with_mesh(e),
+                                            spaces[key].element.interpolation_points())
                 acc[key] = np.zeros((K + 1, len(fem.Function(spaces[key]).x.array)), dtype=complex)
         times = np.arange(N) * T / N
         work = {key: fem.Function(V) for key, V in spaces.items()}
@@ -374,10 +377,11 @@ class TexturePumping:
             fk, gk = (name, "f"), (name, "g")
             # singular DC (closed, no relaxation): the averages have zero mean; ρ_direct then
             # has the mean of (ħνJ/V)S so that both routes agree
-            mean = self.gas.kappa_eq * self._mean_S(times) if (name == "rho_direct" and op.singular_dc) else None
+            mean = self.gas.kappa_eq * self._mean_S(times) \
+                if (name == "rho_direct" and op.singular_dc) else None
             scale = float(np.abs(acc[fk]).max()) if fk in acc else 0.0
-            amps[name] = [(op.steady(fn(fk, 0, "real"), fn(gk, 0, "real"), mean=mean, n=n, scale=scale,
-                                     label=f"the DC source of {name}"), None)]
+            amps[name] = [(op.steady(fn(fk, 0, "real"), fn(gk, 0, "real"), mean=mean, n=n,
+                                     scale=scale, label=f"the DC source of {name}"), None)]
             for k in range(1, K + 1):
                 amps[name].append(op.harmonic(k * Omega, fn(fk, k, "real"), fn(fk, k, "imag"),
                                               fn(gk, k, "real"), fn(gk, k, "imag"), n=n))

@@ -108,3 +108,6 @@ SCHEMA = {
 TEXTURE_PUMPING = register(CaseModel(name="texture_pumping", section="texture_pumping", run=run,
                                      needs=(), schema=SCHEMA, validate=_validate,
                                      bytes_per_cell=27e3))
+
+# the seed-002 texture voltage ([texture_voltage]) registers itself on import
+from kinetics.models import texture_voltage_case as _texture_voltage  # noqa: E402,F401

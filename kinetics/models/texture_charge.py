@@ -45,9 +45,11 @@ voltmeter reads φ differences.  The conversion currents j_conv, each reported o
     j_s^(local) = (ħνJτD/V)(∇Ṡ − (2Jτ/ħ){∇(S×Ṡ) + S×∇Ṡ}).  It vanishes for uniform
     precession (Sec. III B).
 
-Here (ε:J)_i = ε_ijα J[α, j] (flow × spin), :func:`kinetics.physics.texture.conversion.flow_cross_spin`.
-The conversion is one-way (first order in θ_SH, E_so, λ_so): the spin Hall back-action of E
-on μ_s (O(θ_SH²)) is left out, as in the paper.  The Rashba and impurity terms act only where
+Here (ε:J)_i = ε_ijα J[α, j] (flow × spin),
+:func:`kinetics.physics.texture.conversion.flow_cross_spin`.  The conversion is one-way (first
+order in θ_SH, E_so, λ_so): the spin Hall back-action of E on μ_s (O(θ_SH²)) is left out, as in
+the paper, unless ``backaction=True`` (:mod:`kinetics.models.texture_backaction`: exact in
+θ_SH, as the drift-diffusion core).  The Rashba and impurity terms act only where
 the texture acts (J ≠ 0): the paper gives no ∇E_so or nonlocal terms.  Spin pumping back-flow
 into the magnet is not in the paper's model (a volume source, no mixing conductance); with a
 magnet without spin relaxation the whole pumped spin current enters the metal, the
@@ -99,6 +101,10 @@ class TextureVoltage:
         Lagrange degree (1-3) of μ_s and φ.
     samples:
         Time samples per period N (>= 4; exact for trigonometric sources below N/2).
+    backaction:
+        False (default): one-way conversion, first order in θ_SH, as above.  True: the spin
+        Hall back-action of the charge field on μ_s is kept (spin and charge solved together,
+        exact in θ_SH as the drift-diffusion core; :mod:`kinetics.models.texture_backaction`).
 
     Raises
     ------
@@ -115,22 +121,26 @@ class TextureVoltage:
     """
 
     def __init__(self, device, regions: Mapping[str, ChargeRegion], texture, *, ground: str,
-                 probe: str, spin_reservoirs: Sequence[str] = (), degree: int = 2, samples: int = 16):
+                 probe: str, spin_reservoirs: Sequence[str] = (), degree: int = 2,
+                 samples: int = 16, backaction: bool = False):
         owner = "TextureVoltage"
-        if not isinstance(regions, Mapping) or not all(isinstance(r, ChargeRegion) for r in regions.values()):
+        if not isinstance(regions, Mapping) or not all(isinstance(r, ChargeRegion)
+                                                       for r in regions.values()):
             raise TypeError(f"{owner}: regions must be a mapping region name -> ChargeRegion")
         missing = sorted(set(device.regions) - set(regions))
         unknown = sorted(set(regions) - set(device.regions))
         if missing or unknown:
-            raise validation.ValidationError(owner, "regions", f"one ChargeRegion for each device region "
-                                             f"{sorted(device.regions)}",
+            raise validation.ValidationError(owner, "regions", f"one ChargeRegion for each "
+                                             f"device region {sorted(device.regions)}",
                                              f"missing {missing}, unknown {unknown}")
         if not any(r.textured for r in regions.values()):
-            raise validation.ValidationError(owner, "regions", "at least one textured region (gas with J != 0)",
+            raise validation.ValidationError(owner, "regions",
+                                             "at least one textured region (gas with J != 0)",
                                              "none", "the texture acts only where J != 0")
         if not any(r.converts for r in regions.values()):
             raise validation.ValidationError(
-                owner, "regions", "some region with a conversion mechanism (theta_sh, E_so or lambda_so)",
+                owner, "regions",
+                "some region with a conversion mechanism (theta_sh, E_so or lambda_so)",
                 "a texture coupled only to regions without one",
                 "give theta_sh to the metal that collects the spin current, or E_so / lambda_so "
                 "to the textured region (zero values are allowed)")
@@ -138,18 +148,22 @@ class TextureVoltage:
             raise TypeError(f"{owner}: texture must be an AnalyticTexture or SampledTexture, "
                             f"got {type(texture).__name__}")
         if getattr(texture, "period", None) is None:
-            raise validation.ValidationError(owner, "texture", "periodic (the voltage is a period average)",
+            raise validation.ValidationError(owner, "texture",
+                                             "periodic (the voltage is a period average)",
                                              "a texture with no period")
         ground = validation.text(owner, "ground", ground)
         probe = validation.text(owner, "probe", probe)
         if ground == probe:
-            raise validation.ValidationError(owner, "probe", "a facet other than ground", repr(probe))
+            raise validation.ValidationError(owner, "probe", "a facet other than ground",
+                                             repr(probe))
         if isinstance(spin_reservoirs, str) or not isinstance(spin_reservoirs, Sequence):
-            raise TypeError(f"{owner}: spin_reservoirs must be a list of facet names, got {spin_reservoirs!r}")
+            raise TypeError(f"{owner}: spin_reservoirs must be a list of facet names, "
+                            f"got {spin_reservoirs!r}")
         for name in (ground, probe, *spin_reservoirs):
             device.boundary_tag(name)                                      # KeyError if unknown
             if device.facet_count(name) == 0:
-                raise validation.ValidationError(owner, "facets", "names of facets present in the mesh",
+                raise validation.ValidationError(owner, "facets",
+                                                 "names of facets present in the mesh",
                                                  f"'{name}' has no facets")
         if not spin_reservoirs and all(math.isinf(r.lambda_sf) for r in regions.values()):
             raise validation.ValidationError(
@@ -159,6 +173,7 @@ class TextureVoltage:
                 "bound (seed 002 §4.3)")
         self.degree = validation.integer(owner, "degree", degree, 1, 3)
         self.samples = validation.integer(owner, "samples", samples, 4, MAX_SAMPLES)
+        self.backaction = validation.boolean(owner, "backaction", backaction)
         self.device, self.regions = device, dict(regions)
         self.ground, self.probe = ground, probe
         self.spin_reservoirs = list(spin_reservoirs)
@@ -205,7 +220,8 @@ class TextureVoltage:
         self.sigma0 = max(r.sigma for r in regs.values())
         s0 = self.sigma0
         sig = self._dg0({n: r.sigma / s0 for n, r in regs.items()})
-        inv_l2 = self._dg0({n: 0.0 if math.isinf(r.lambda_sf) else (L / r.lambda_sf) ** 2 for n, r in regs.items()})
+        inv_l2 = self._dg0({n: 0.0 if math.isinf(r.lambda_sf) else (L / r.lambda_sf) ** 2
+                            for n, r in regs.items()})
         theta = self._dg0({n: r.theta_sh or 0.0 for n, r in regs.items()})
         c_T = self._dg0({n: r.spin_source() * L ** 2 / s0 for n, r in regs.items()})
         a_R = self._dg0({n: r.rashba_vector() * L / s0 for n, r in regs.items()}, (3,))
@@ -221,7 +237,8 @@ class TextureVoltage:
         # spin: −∇·(σ̂/2 ∇μ) + σ̂/2 (L/λ)² μ = ĉ_T S×Ṡ  (all in mesh units / σ0)
         Q = fem.functionspace(msh, ("Lagrange", self.degree, (3,)))
         mu, w = ufl.TrialFunction(Q), ufl.TestFunction(Q)
-        a_s = (0.5 * sig * ufl.inner(ufl.grad(mu), ufl.grad(w)) + 0.5 * sig * inv_l2 * ufl.inner(mu, w)) * dx
+        a_s = (0.5 * sig * ufl.inner(ufl.grad(mu), ufl.grad(w))
+               + 0.5 * sig * inv_l2 * ufl.inner(mu, w)) * dx
         tex = self.texture
         M = ufl.cross(tex.S, tex.Sdot)
         self._L_spin = fem.form(c_T * ufl.inner(M, w) * dx)
@@ -277,6 +294,9 @@ class TextureVoltage:
         curl = ufl.as_vector([g[2, 1] - g[1, 2], g[0, 2] - g[2, 0], g[1, 0] - g[0, 1]])
         self._j_diff = 0.5 * theta * sig * curl
         self._L_diff = fem.form(ufl.inner(self._vmesh(self._j_diff), ufl.grad(v)) * dx)
+        if self.backaction:
+            from kinetics.models.texture_backaction import CoupledResponse
+            self._coupled = CoupledResponse(self)
 
     # ------------------------------------------------------------------ solve
     def _averaged_rhs(self, forms: dict, a_form, bcs) -> dict:
@@ -307,6 +327,8 @@ class TextureVoltage:
         """
         from dolfinx import fem
         from kinetics.solvers.system import assemble_rhs
+        if self.backaction:
+            return self._coupled.solve()
         b = self._averaged_rhs({"spin": self._L_spin}, self._a_spin, self._bcs_spin)["spin"]
         self._spin_solver.solve(b, self._mu.x.petsc_vec)
         self._mu.x.scatter_forward()
@@ -349,10 +371,12 @@ class TextureVoltage:
             psi.x.scatter_forward()
             work = fem.Function(self.P)
             gpsi = ufl.grad(psi)
-            forms = {None: fem.form(ufl.inner(-self._coef["sigma"] * ufl.grad(work), gpsi) * self.dx),
+            forms = {None: fem.form(ufl.inner(-self._coef["sigma"] * ufl.grad(work), gpsi)
+                                    * self.dx),
                      "diffusive": fem.form(ufl.inner(self._vmesh(self._j_diff), gpsi) * self.dx)}
             for k, j in self._j_local.items():
-                forms[k] = fem.form(ufl.inner(self._vmesh(j), gpsi) * self.dx + self._zero * psi * self.dx)
+                forms[k] = fem.form(ufl.inner(self._vmesh(j), gpsi) * self.dx
+                                    + self._zero * psi * self.dx)
             self._probe_forms = (work, forms)
         work, forms = self._probe_forms
         work.x.array[:] = phi.x.array

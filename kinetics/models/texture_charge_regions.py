@@ -62,27 +62,32 @@ class ChargeRegion:
     def __post_init__(self):
         owner = "ChargeRegion"
         if self.gas is not None and not isinstance(self.gas, ElectronGas):
-            raise TypeError(f"{owner}: gas must be an ElectronGas or None, got {type(self.gas).__name__}")
+            raise TypeError(f"{owner}: gas must be an ElectronGas or None, "
+                            f"got {type(self.gas).__name__}")
         lo, hi = _SIGMA_RANGE
         if self.gas is not None:
             s_gas = 2 * units.e ** 2 * self.gas.nu * self.gas.D
             if self.sigma is None:
                 if not lo <= s_gas <= hi:
-                    raise validation.ValidationError(owner, "sigma", f"2 e^2 nu D in [{lo:g}, {hi:g}] S/m",
+                    raise validation.ValidationError(owner, "sigma",
+                                                     f"2 e^2 nu D in [{lo:g}, {hi:g}] S/m",
                                                      f"{s_gas:g} S/m", "check the gas's nu and D")
                 object.__setattr__(self, "sigma", s_gas)
         if self.sigma is None:
             raise validation.ValidationError(owner, "sigma", "a conductivity (S/m)", "None",
                                              "give sigma, or a gas (sigma = 2 e^2 nu D)")
-        sigma = validation.positive(owner, "sigma", self.sigma, kind="a number (S/m)", tiny=lo, limit=hi)
-        if self.gas is not None and abs(sigma / (2 * units.e ** 2 * self.gas.nu * self.gas.D) - 1) > 1e-6:
+        sigma = validation.positive(owner, "sigma", self.sigma, kind="a number (S/m)", tiny=lo,
+                                    limit=hi)
+        s_gas = None if self.gas is None else 2 * units.e ** 2 * self.gas.nu * self.gas.D
+        if s_gas is not None and abs(sigma / s_gas - 1) > 1e-6:
             raise validation.ValidationError(owner, "sigma", "equal to 2 e^2 nu D of the gas",
-                                             f"{sigma:g} S/m vs {2 * units.e ** 2 * self.gas.nu * self.gas.D:g} S/m")
+                                             f"{sigma:g} S/m vs {s_gas:g} S/m")
         object.__setattr__(self, "sigma", sigma)
         object.__setattr__(self, "lambda_sf", validation.positive(
             owner, "lambda_sf", self.lambda_sf, allow_inf=True, kind="a number (m) or math.inf"))
         if self.theta_sh is not None:
-            object.__setattr__(self, "theta_sh", validation.finite(owner, "theta_sh", self.theta_sh, limit=1.0))
+            object.__setattr__(self, "theta_sh", validation.finite(owner, "theta_sh",
+                                                                   self.theta_sh, limit=1.0))
         textured = self.textured
         for name in ("E_so", "lambda_so"):
             if getattr(self, name) is not None and not textured:

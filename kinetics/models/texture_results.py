@@ -109,21 +109,25 @@ class TextureState:
 
     @property
     def rho_s(self):
-        """ρ_s = (ħνJ/V)S − (ħνJτ/V)⟨Ṡ⟩ + (2νJ²τ²/V)⟨S×Ṡ⟩ (Eq. 11 rewritten with τ(∂_t − D∇²)⟨·⟩ = 1; docs/pumping.md §2), J·s/m³."""
+        """ρ_s = (ħνJ/V)S − (ħνJτ/V)⟨Ṡ⟩ + (2νJ²τ²/V)⟨S×Ṡ⟩ (Eq. 11 rewritten with
+        τ(∂_t − D∇²)⟨·⟩ = 1; docs/pumping.md §2), J·s/m³."""
         g = self.gas
-        return g.kappa_eq * (self.S - g.tau * self.fields["avg_Sdot"]) + g.damping * g.tau * self.fields["avg_M"]
+        return g.kappa_eq * (self.S - g.tau * self.fields["avg_Sdot"]) \
+            + g.damping * g.tau * self.fields["avg_M"]
 
     @property
     def rho_s_dot(self):
         """∂_t ρ_s from the same formula, J/m³."""
         g = self.gas
-        return g.kappa_eq * (self.Sdot - g.tau * self.rates["avg_Sdot"]) + g.damping * g.tau * self.rates["avg_M"]
+        return g.kappa_eq * (self.Sdot - g.tau * self.rates["avg_Sdot"]) \
+            + g.damping * g.tau * self.rates["avg_M"]
 
     @property
     def mu_s(self):
         """μ_s = Dρ_s − (ħνJD/V)S (seed 002 Eqs. 10, 14), J/m."""
         g = self.gas
-        return g.D * (g.damping * g.tau * self.fields["avg_M"] - g.kappa_eq * g.tau * self.fields["avg_Sdot"])
+        return g.D * (g.damping * g.tau * self.fields["avg_M"]
+                      - g.kappa_eq * g.tau * self.fields["avg_Sdot"])
 
     @property
     def j_sc(self):
@@ -153,7 +157,8 @@ class TextureState:
         SampledTexture ∇²S is the cellwise Laplacian (needs degree >= 2)."""
         import ufl
         g = self.gas
-        return -g.kappa_sc * ufl.cross(self.S, self.model.laplacian(self.S)) + g.damping * self.S_cross_Sdot
+        return -g.kappa_sc * ufl.cross(self.S, self.model.laplacian(self.S)) \
+            + g.damping * self.S_cross_Sdot
 
     @property
     def damping_torque(self):
@@ -170,7 +175,8 @@ class TextureState:
         """
         key = f"rho_c_{kind}"
         if key not in self.fields:
-            raise KeyError(f"no {kind} SOC in this model: pass E_so= (rashba) or lambda_so= (impurity)")
+            raise KeyError(f"no {kind} SOC in this model: pass E_so= (rashba) or lambda_so= "
+                           f"(impurity)")
         return self.fields[key]
 
     def j_c(self, kind: str):
@@ -196,27 +202,31 @@ class TextureState:
         dev = self.model.device
         dx = ufl.Measure("dx", domain=dev.mesh)
         shape = expr.ufl_shape
-        vals = [dev.comm.allreduce(fem.assemble_scalar(fem.form(expr[idx] * dx if shape else expr * dx)),
+        vals = [dev.comm.allreduce(fem.assemble_scalar(fem.form(expr[idx] * dx if shape
+                                                                else expr * dx)),
                                    op=MPI.SUM) for idx in (np.ndindex(*shape) if shape else [()])]
         out = np.array(vals).reshape(shape) * dev.length_unit ** dev.dim
         return out if shape else float(out)
 
     def evaluate(self, expr, points) -> np.ndarray:
         """Values of a UFL expression at points (N, 3) in metres, via interpolation into a
-        discontinuous Lagrange space of the model's degree.  Returns shape (N, *expr shape),
+        discontinuous Lagrange space of the model's degree.  Returns shape ``(N, *expr shape)``,
         NaN outside the mesh, gathered on every rank."""
         from dolfinx import fem, geometry
         dev = self.model.device
-        V = fem.functionspace(dev.mesh, ("Discontinuous Lagrange", self.model.degree, expr.ufl_shape))
+        V = fem.functionspace(dev.mesh, ("Discontinuous Lagrange", self.model.degree,
+                                         expr.ufl_shape))
         f = fem.Function(V)
         if nonzero(expr) is not None:
-            f.interpolate(fem.Expression(self.model.with_mesh(expr), V.element.interpolation_points()))
+            f.interpolate(fem.Expression(self.model.with_mesh(expr),
+                                         V.element.interpolation_points()))
         pts = np.zeros((len(points), 3))
         P = np.asarray(points, dtype=float) / dev.length_unit
         for k, a in enumerate(dev.axes):
             pts[:, k] = P[:, "xyz".index(a)]
         tree = geometry.bb_tree(dev.mesh, dev.dim)
-        cells = geometry.compute_colliding_cells(dev.mesh, geometry.compute_collisions_points(tree, pts), pts)
+        cells = geometry.compute_colliding_cells(
+            dev.mesh, geometry.compute_collisions_points(tree, pts), pts)
         size = int(np.prod(expr.ufl_shape)) if expr.ufl_shape else 1
         out = np.full((len(pts), size), np.nan)
         for i in range(len(pts)):

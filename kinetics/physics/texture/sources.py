@@ -8,7 +8,7 @@ Two kinds of input, both bound to a device before use (:meth:`bind`):
 :class:`SampledTexture`
     An array sampled on a regular grid in time, e.g. a micromagnetic time series
     (mumax3/OOMMF output).  It is either uniform in space, shape (n_t, 3), or given on a
-    regular spatial grid, shape (n_t, *grid_shape, 3).  In space it is interpolated
+    regular spatial grid, shape ``(n_t, *grid_shape, 3)``.  In space it is interpolated
     (multi-linear) onto the Lagrange nodes.  In time, a periodic series (one period, uniform
     steps) uses trigonometric (FFT) interpolation.  This is exact for band-limited data and
     gives a spectrally accurate Ṡ.  A non-periodic series uses a cubic spline.
@@ -132,8 +132,9 @@ class AnalyticTexture:
         return BoundTexture(t, S, ufl.diff(S, tv), self.period, True)
 
 
-def precessing_texture(axis=(0, 0, 1), cone_angle: float = 0.1, Omega: float = 2 * math.pi * 1e10,
-                       magnitude: float = 1.0, wavevector=(0.0, 0.0, 0.0), profile: Callable | None = None
+def precessing_texture(axis=(0, 0, 1), cone_angle: float = 0.1,
+                       Omega: float = 2 * math.pi * 1e10, magnitude: float = 1.0,
+                       wavevector=(0.0, 0.0, 0.0), profile: Callable | None = None
                        ) -> AnalyticTexture:
     """Circular precession, optionally a spin wave and/or with a position-dependent cone angle:
 
@@ -177,7 +178,8 @@ def precessing_texture(axis=(0, 0, 1), cone_angle: float = 0.1, Omega: float = 2
     def func(t, x):
         psi = Omega * t - sum(float(k[i]) * x[i] for i in range(3))
         th = cone_angle * profile(x) if profile is not None else cone_angle
-        cos_t, sin_t = (ufl.cos(th), ufl.sin(th)) if profile is not None else (math.cos(th), math.sin(th))
+        cos_t, sin_t = (ufl.cos(th), ufl.sin(th)) if profile is not None \
+            else (math.cos(th), math.sin(th))
         return [magnitude * (cos_t * a[i] + sin_t * (ufl.cos(psi) * e1[i] + ufl.sin(psi) * e2[i]))
                 for i in range(3)]
 
@@ -194,7 +196,7 @@ class SampledTexture:
         uniform and cover exactly one period without repeating the first frame, so the
         period is n_t Δt.
     values:
-        S at the samples: shape (n_t, 3) for a uniform texture, or (n_t, *grid_shape, 3) on
+        S at the samples: shape (n_t, 3) for a uniform texture, or ``(n_t, *grid_shape, 3)`` on
         a regular spatial grid.
     grid:
         For gridded values: one coordinate array (m) per axis of the device, in the order of
@@ -289,7 +291,8 @@ class SampledTexture:
         return np.moveaxis(interp(pts), 1, 0)           # (n_t, n_points, 3)
 
     def bind(self, device, degree: int = 1) -> BoundTexture:
-        """Interpolate onto a vector Lagrange space of ``degree``: returns a :class:`BoundTexture`."""
+        """Interpolate onto a vector Lagrange space of ``degree``: returns a
+        :class:`BoundTexture`."""
         from dolfinx import fem
         V = fem.functionspace(device.mesh, ("Lagrange", degree, (3,)))
         coords = V.tabulate_dof_coordinates() * device.length_unit
@@ -305,7 +308,8 @@ class SampledTexture:
             def update(t):
                 ph = weight * np.exp(2j * np.pi * k * (t - t0) / P)
                 S.x.array[:] = np.tensordot(ph, C, axes=(0, 0)).real.reshape(-1)
-                Sdot.x.array[:] = np.tensordot(2j * np.pi * k / P * ph, C, axes=(0, 0)).real.reshape(-1)
+                Sdot.x.array[:] = np.tensordot(2j * np.pi * k / P * ph, C,
+                                               axes=(0, 0)).real.reshape(-1)
             t_range = None
         else:
             from scipy.interpolate import CubicSpline
