@@ -6,7 +6,7 @@ ENV    := docker/env run --
 NP     ?= 2
 PYTEST := python3 -m pytest -q -p no:cacheprovider
 
-.PHONY: demo test test-serial test-mpi bench shell env clean-env
+.PHONY: demo test test-serial test-mpi bench docs notebooks shell env clean-env
 
 ## make demo: the main demo (Pt Hall bar on YIG, SMR) on 2 MPI ranks; results in results/pt_yig_smr/
 demo:
@@ -25,6 +25,18 @@ test-mpi:
 ## and benchmarks/results.png (make bench ARGS=--quick: about 1 minute)
 bench:
 	$(ENV) python3 benchmarks/run.py $(ARGS)
+
+## make docs: the API reference from the docstrings (Sphinx + numpydoc; warnings are errors,
+## as in tests/test_docs.py) in docs/api/_build/html/index.html
+docs:
+	$(ENV) python3 -m sphinx -W --keep-going -q -b html docs/api docs/api/_build/html
+
+## make notebooks: every demo as a Jupyter notebook in results/notebooks/ (jupytext); open them
+## in JupyterLab, or run one: jupyter nbconvert --to notebook --execute FILE.ipynb
+notebooks:
+	mkdir -p results/notebooks
+	$(ENV) sh -c 'for f in demos/*.py; do python3 -m jupytext -q --to ipynb \
+	    -o results/notebooks/$$(basename $$f .py).ipynb $$f || exit 1; done'
 
 ## make shell: an interactive shell in the environment
 shell:

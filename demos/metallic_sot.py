@@ -71,7 +71,7 @@ def log(*args):
 parser = argparse.ArgumentParser()
 parser.add_argument("-o", "--output", default="results/metallic_sot")
 parser.add_argument("--quick", action="store_true")
-args = parser.parse_args(sys.argv[1:])
+args = parser.parse_known_args()[0] if "ipykernel" in sys.modules else parser.parse_args()
 out = Path(args.output)
 t0 = time.perf_counter()
 

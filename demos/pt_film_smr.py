@@ -55,7 +55,7 @@ def log(*args):
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("-o", "--output", default="results/pt_film_smr", help="output folder")
 parser.add_argument("--quick", action="store_true", help="two thicknesses, coarser mesh")
-args = parser.parse_args(sys.argv[1:])
+args = parser.parse_known_args()[0] if "ipykernel" in sys.modules else parser.parse_args()
 out = Path(args.output)
 
 # %% [markdown]
@@ -103,7 +103,8 @@ for d in thicknesses:
             pts = np.column_stack([np.full_like(z, length / 2), np.zeros_like(z), z])
             profiles[d] = (z, observables.line_profile(sol, pts))
             if d == thicknesses[0]:
-                io.write_fields(sol, out / "fields_3nm_mx.bp")
+                state = f"d = {d * 1e9:g} nm, m = (1, 0, 0), V = {V0 * 1e3:g} mV at xmin"
+                io.write_fields(sol, out / "fields_3nm_mx.bp", state=state)
     fit = observables.fit_smr(list(directions.values()), rho_long, rho_trans)
     rho = 1 / pt.sigma
     _, d1, d2 = analytic.chen_smr(d, pt.sigma, pt.lambda_sf, pt.theta_sh, yig.G_r, yig.G_i)
@@ -135,21 +136,30 @@ if comm.rank == 0:
         ax1.plot(z * 1e9, mu[:, 1] * 1e6, label=f"d = {d * 1e9:g} nm")
     ax1.set_xlabel("height above YIG, z (nm)")
     ax1.set_ylabel(r"spin accumulation $\mu_{s,y}$ ($\mu$V)")
-    ax1.set_title(f"m = x, V = {V0 * 1e3:g} mV over {length * 1e9:g} nm")
-    ax1.legend()
-    dd = np.linspace(1e-9, 40e-9, 200)
+    ax1.set_title(r"$\mu_{s,y}$ through the film at " + f"x = {length * 0.5e9:g} nm (middle); "
+                  f"m = x, current along +x", fontsize=10)
+    ax1.legend(fontsize=9)
+    dd = np.geomspace(1e-9, 40e-9, 200)
     chen = np.array([analytic.chen_smr(x, pt.sigma, pt.lambda_sf, pt.theta_sh, yig.G_r, yig.G_i)
                      for x in dd])
-    ax2.plot(dd * 1e9, chen[:, 1], "k-", label=r"Chen 2013 $\Delta\rho_1/\rho$")
-    ax2.plot(dd * 1e9, -chen[:, 2], "k--", label=r"Chen 2013 $-\Delta\rho_2/\rho$")
-    ax2.plot([r["thickness_m"] * 1e9 for r in rows], [r["drho1_over_rho"] for r in rows],
-             "o", label=r"FEM $\Delta\rho_1/\rho$")
-    ax2.plot([r["thickness_m"] * 1e9 for r in rows], [-r["drho2_over_rho"] for r in rows],
-             "s", label=r"FEM $-\Delta\rho_2/\rho$")
+    d_nm = [r["thickness_m"] * 1e9 for r in rows]
+    ax2.plot(dd * 1e9, chen[:, 1], "-", color="C0", label=r"$\Delta\rho_1/\rho$: Chen 2013")
+    ax2.plot(d_nm, [r["drho1_over_rho"] for r in rows], "o", color="C0", mfc="none", mew=1.6,
+             label=r"$\Delta\rho_1/\rho$: FEM")
+    ax2.plot(dd * 1e9, -chen[:, 2], "-", color="C3", label=r"$-\Delta\rho_2/\rho$: Chen 2013")
+    ax2.plot(d_nm, [-r["drho2_over_rho"] for r in rows], "s", color="C3", mfc="none", mew=1.6,
+             label=r"$-\Delta\rho_2/\rho$: FEM")
     ax2.set_xlabel("Pt thickness d (nm)")
     ax2.set_ylabel("SMR amplitude (1)")
     ax2.set_yscale("log")
-    ax2.legend()
+    ax2.set_xscale("log")
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
+    ax2.xaxis.set_major_locator(FixedLocator([1, 2, 3, 4, 6, 8, 10, 20, 40]))
+    ax2.xaxis.set_major_formatter(ScalarFormatter())
+    ax2.xaxis.set_minor_formatter(NullFormatter())
+    ax2.grid(True, which="major", color="0.92", lw=0.6)
+    ax2.set_title("FEM (markers) vs Chen et al. 2013 (lines)", fontsize=10)
+    ax2.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     fig.savefig(out / "smr.png", dpi=120)
-    log(f"wrote {out / 'results.json'}, {out / 'smr.png'}, {out / 'fields_3nm_mx.bp'}")
+    log(f"wrote {out / 'results.json'}, {out / 'smr.png'}, {out / 'fields_3nm_mx.bp'} (.vtu)")

@@ -61,7 +61,7 @@ def log(*args):
 parser = argparse.ArgumentParser()
 parser.add_argument("-o", "--output", default="results/rashba_interface")
 parser.add_argument("--quick", action="store_true")
-args = parser.parse_args(sys.argv[1:])
+args = parser.parse_known_args()[0] if "ipykernel" in sys.modules else parser.parse_args()
 out = Path(args.output)
 t0 = time.perf_counter()
 degree = 1 if args.quick else 2    # --quick is a smoke test

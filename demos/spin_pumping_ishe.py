@@ -73,7 +73,7 @@ def log(*args):
 parser = argparse.ArgumentParser(description="V_ISHE of a Pt strip on YIG under FMR")
 parser.add_argument("-o", "--output", default="results/spin_pumping_ishe", help="output folder")
 parser.add_argument("--quick", action="store_true", help="fewer thicknesses and a coarser mesh")
-args = parser.parse_args(sys.argv[1:])
+args = parser.parse_known_args()[0] if "ipykernel" in sys.modules else parser.parse_args()
 out = Path(args.output)
 
 # %% [markdown]

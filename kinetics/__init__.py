@@ -37,8 +37,9 @@ _LAZY = {
     "TexturePumping": "kinetics.models.texture",
     "ElectronGas": "kinetics.models.texture",
 }
-_SUBMODULES = {"analytic", "case", "cli", "device", "geometry", "materials", "models",
-               "observables", "output", "physics", "plot", "runner", "solvers", "units"}
+_SUBMODULES = {"analytic", "case", "check", "cli", "device", "geometry", "io", "materials",
+               "models", "observables", "output", "physics", "plot", "runner", "solvers",
+               "units"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES) + ["__version__"]
 

@@ -194,8 +194,9 @@ class Case:
             self.raise_errors()
         for region in self._materials:
             if region not in device.regions:
-                raise self.error(("materials", region), f"unknown region '{region}'; regions of "
-                                 f"the device: {', '.join(sorted(device.regions))}")
+                raise self.error(("materials", region), f"unknown region '{region}'"
+                                 f"{did_you_mean(region, device.regions, quote=False)}; "
+                                 f"regions of the device: {', '.join(sorted(device.regions))}")
         missing = sorted(set(device.regions) - set(self._materials))
         if missing:
             raise self.error(("materials",), f"region(s) {missing} have no material; every "

@@ -228,7 +228,7 @@ def build_materials(case) -> dict:
                 out[region] = lib.get(base, **overrides)
         except KeyError as exc:
             where = key + ("base",) if isinstance(spec, dict) else key
-            case.report(where, f"{str(exc).strip(chr(34))}{hint_after(base, lib.LIBRARY)}")
+            case.report(where, str(exc).strip(chr(34)))      # (names the closest one)
         except (ValueError, TypeError) as exc:
             case.report(key, str(exc))
     return out
@@ -278,8 +278,7 @@ def build_boundaries(case) -> list:
                 try:
                     p = lib.interface(iface)
                 except KeyError as exc:
-                    case.report(key + ("interface",), f"{str(exc).strip(chr(34))}"
-                                                      f"{hint_after(iface, lib.INTERFACES)}")
+                    case.report(key + ("interface",), str(exc).strip(chr(34)))
                     continue
                 params = {"G_r": p.G_r, "G_i": p.G_i, "G_s": p.G_s, **params}
             out.append(getattr(bc, BOUNDARY_CLASSES[kind])(name, **params))

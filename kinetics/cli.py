@@ -1,12 +1,21 @@
-"""The ``kinetics`` command (also ``python -m kinetics``).
+"""The ``kinetics`` command (also ``python -m kinetics``)::
 
     kinetics --version
     kinetics run CASE.toml [-o DIR]   run a case file (works under mpirun -n N)
+    kinetics check CASE.toml [--png F | --no-png]
+                                  validate, mesh, list regions, facets and interfaces with
+                                  their sizes, draw the tagged device; no solve
     kinetics plot DIR [-o OUT]        pictures of the fields a run wrote (no re-solve)
     kinetics demo                 list the demos
     kinetics demo NAME [ARGS]     run demos/NAME.py (works under mpirun -n N)
     kinetics mesh                 list the gallery devices
-    kinetics mesh NAME [--png F]  build a gallery device, print its statistics, render it
+    kinetics mesh NAME|FILE [--png F]
+                                  build a gallery device, or mesh a case file, a .geo or a
+                                  .msh; print its statistics and sizes, render it
+
+``run``, ``check`` and ``mesh`` take ``-v`` (details) and ``-q`` (warnings only): the log of
+the ``kinetics`` logger on rank 0 (:mod:`kinetics.log`).  Unknown names (devices, demos,
+materials, facets, keys) are answered with the valid ones and the closest ("did you mean").
 
 Exit codes: 0 success, 1 internal error (a bug: traceback on stderr), 2 bad usage or input
 (the reasons on stderr, one line each), 3 solver failure, 130 interrupted.  Under
@@ -16,6 +25,7 @@ Exit codes: 0 success, 1 internal error (a bug: traceback on stderr), 2 bad usag
 from __future__ import annotations
 
 import argparse
+import difflib
 import runpy
 import sys
 from pathlib import Path
@@ -40,28 +50,49 @@ def _first_doc_line(path: Path) -> str:
     return ""
 
 
+def _hint(word: str, choices) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of ``choices``, or ``""``."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     parser = argparse.ArgumentParser(prog="kinetics", description="Finite-element spin transport.")
     parser.add_argument("--version", action="version", version=f"kinetics {__version__}")
     sub = parser.add_subparsers(dest="command")
+    verbosity = argparse.ArgumentParser(add_help=False)
+    group = verbosity.add_mutually_exclusive_group()
+    group.add_argument("-v", "--verbose", action="count", default=0, help="more details")
+    group.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
     demo = sub.add_parser("demo", help="list or run the demos")
     demo.add_argument("name", nargs="?")
     demo.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the demo")
-    run = sub.add_parser("run", help="run a case file")
+    run = sub.add_parser("run", help="run a case file", parents=[verbosity])
     run.add_argument("case", help="case file (TOML)")
     run.add_argument("-o", "--output", help="output folder (default: results/<case name>)")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    check = sub.add_parser("check", parents=[verbosity],
+                           help="validate and mesh a case, list its regions and facets, draw "
+                                "the device; no solve")
+    check.add_argument("case", help="case file (TOML)")
+    check.add_argument("--png", help="picture of the tagged device (default: "
+                                     "<case name>-device.png in the current folder)")
+    check.add_argument("--no-png", action="store_true", help="no picture")
     plot = sub.add_parser("plot", help="draw the pictures of a results folder")
     plot.add_argument("folder", help="output folder of kinetics run (holds *.vtu)")
     plot.add_argument("-o", "--output", help="folder for the PNGs (default: the results folder)")
-    mesh = sub.add_parser("mesh", help="build, describe and render gallery devices")
-    mesh.add_argument("name", nargs="?")
+    mesh = sub.add_parser("mesh", parents=[verbosity],
+                          help="build, describe and render gallery devices, case files, "
+                               ".geo or .msh files")
+    mesh.add_argument("name", nargs="?", help="gallery device, case file (.toml), .geo or .msh")
     mesh.add_argument("--png", help="write a picture of the device (regions, tagged faces)")
     ns = parser.parse_args(argv)
     if ns.command is None:
         parser.print_help()
         return 0
+    if hasattr(ns, "verbose"):
+        from kinetics import log
+        log.setup(-1 if ns.quiet else ns.verbose)
     return _guarded(ns)
 
 
@@ -71,8 +102,8 @@ def _guarded(ns) -> int:
     (:func:`kinetics.parallel.guard_launcher`).
 
     Exit codes: CaseError, OutputError -> 2; SolverError -> 3; KeyboardInterrupt -> 130;
-    ValueError, KeyError, TypeError -> 2 for ``demo``/``mesh``/``plot`` (the user's
-    arguments) but 1 for ``run`` (its input was validated: anything else is a bug);
+    ValueError, KeyError, TypeError -> 2 for ``demo``/``mesh``/``plot``/``check`` (the
+    user's arguments) but 1 for ``run`` (its input was validated: anything else is a bug);
     any other exception -> 1 with its traceback.
     """
     from mpi4py import MPI
@@ -83,7 +114,8 @@ def _guarded(ns) -> int:
     from kinetics.solvers.linear import SolverError
     comm = MPI.COMM_WORLD
     alive = parallel.guard_launcher()
-    command = {"demo": _demo, "mesh": _mesh, "run": _run, "plot": _plot}[ns.command]
+    command = {"demo": _demo, "mesh": _mesh, "run": _run, "plot": _plot,
+               "check": _check}[ns.command]
     try:
         return command(ns, alive)
     except (CaseError, OutputError) as exc:
@@ -119,7 +151,8 @@ def _demo(ns, alive) -> int:
             print(f"{name:24s} {_first_doc_line(path)}")
         return 0
     if ns.name not in demos:
-        return _fail(f"unknown demo '{ns.name}'; demos: {', '.join(demos)}", 2)
+        return _fail(f"unknown demo '{ns.name}'{_hint(ns.name, demos)}; demos: "
+                     f"{', '.join(demos)}", 2)
     sys.argv = [str(demos[ns.name]), *ns.args]
     runpy.run_path(str(demos[ns.name]), run_name="__main__")
     return 0
@@ -159,27 +192,66 @@ def _run(ns, alive) -> int:
     return 0
 
 
+def _check(ns, alive) -> int:
+    """``kinetics check``: validate, mesh, describe, draw; no solve (exit 2 on problems)."""
+    from mpi4py import MPI
+
+    from kinetics.case import load_case
+    from kinetics.check import check_case
+    comm = MPI.COMM_WORLD
+    case = load_case(ns.case)
+    png = None if ns.no_png else (ns.png or f"{Path(ns.case).stem}-device.png")
+    text = check_case(case, comm, png=png)
+    if comm.rank == 0:
+        print(text, flush=True)
+    return 0
+
+
+#: suffixes ``kinetics mesh`` reads as gmsh files (:func:`kinetics.geometry.load`)
+GMSH_SUFFIXES = (".geo", ".msh", ".geo_unrolled", ".brep", ".step", ".stp", ".iges", ".igs")
+
+
 def _mesh(ns, alive) -> int:
     from mpi4py import MPI
 
-    from kinetics.geometry import format_statistics, gallery, statistics
+    from kinetics.check import measures, report
+    from kinetics.geometry import gallery, statistics
     devices = gallery.DEFAULT_DEVICES
-    rank0 = MPI.COMM_WORLD.rank == 0
+    comm = MPI.COMM_WORLD
+    rank0 = comm.rank == 0
     if ns.name is None:
         if rank0:
             print("gallery devices: " + ", ".join(devices))
+            print("or give a case file (.toml), a .geo or a .msh file")
         return 0
-    if ns.name not in devices:
-        if rank0:
-            print(f"kinetics: unknown device '{ns.name}'; gallery devices: {', '.join(devices)}",
-                  file=sys.stderr)
-        return 2
-    device = devices[ns.name]()
-    stats = format_statistics(statistics(device))
+    path = Path(ns.name)
+    suffix = path.suffix.lower()
+    if ns.name in devices:
+        device, label = devices[ns.name](), ns.name
+    elif suffix == ".toml" or suffix in GMSH_SUFFIXES:
+        if not path.is_file():
+            return _fail(f"{ns.name}: file not found", 2)
+        if suffix == ".toml":
+            from kinetics.case import load_case
+            from kinetics.check import mesh_case
+            device = mesh_case(load_case(path), comm)
+        else:
+            from kinetics.geometry import load
+            device = load(path, comm=comm, trusted=False)
+        label = path.name
+    else:
+        return _fail(f"unknown device '{ns.name}'{_hint(ns.name, devices)}; gallery "
+                     f"devices: {', '.join(devices)}; or a case file (.toml), .geo or .msh "
+                     f"file", 2)
+    stats = report(statistics(device), measures(device))
     if rank0:
-        print(f"{ns.name}:\n{stats}")
+        print(f"{label}:\n{stats}", flush=True)
     if ns.png:
-        path = gallery.render(device, ns.png, title=ns.name)
+        if device.dim < 2:
+            return _fail(f"{label} is a 1D device: no picture (--png draws 2D and 3D devices)",
+                         2)
+        from kinetics.plot import regions
+        path = regions(device, ns.png, title=f"{label}: regions and named faces")
         if rank0:
             print(f"wrote {path}")
     return 0

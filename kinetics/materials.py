@@ -333,7 +333,11 @@ def _lookup(table: dict, kind: str, name: str):
     lower = {k.lower(): k for k in table}
     if name.lower() in lower:
         return table[lower[name.lower()]]
-    raise KeyError(f"unknown {kind} '{name}'; known {kind}s: {', '.join(sorted(table))}")
+    import difflib
+    close = difflib.get_close_matches(name, list(table), n=1) or \
+        [lower[c] for c in difflib.get_close_matches(name.lower(), list(lower), n=1)]
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise KeyError(f"unknown {kind} '{name}'; known {kind}s: {', '.join(sorted(table))}{hint}")
 
 
 def get(name: str, **overrides) -> "Material | Ferromagnet":

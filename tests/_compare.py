@@ -48,13 +48,16 @@ __all__ = ["RTOL", "UNIT_FLOOR", "EXCLUDED", "RELATIVE_DIFFERENCES", "Difference
 RTOL = 1e-8
 UNIT_FLOOR = 1e-6
 
-#: Top-level keys that legitimately differ between runs, with the reason.  Nothing else is
+#: Key paths that legitimately differ between runs, with the reason.  Nothing else is
 #: skipped: mesh statistics are global (cells, vertices, facets per tag, h, quality are
 #: reduced over all ranks), so they are compared like any number; no results.json holds a
 #: path of the output folder (``case_file`` is the case path as given, the same every run).
 EXCLUDED = {
     ("ranks",): "the number of MPI ranks: differs by design (the run tests check its value)",
     ("wall_time_s",): "elapsed wall-clock time of the run",
+    ("provenance", "run"): "ranks, command line, time and solver iterations of the run",
+    ("provenance", "code"): "the git commit of the checkout, which may move between runs",
+    ("provenance", "software"): "library versions (the same in one environment)",
 }
 
 #: Last keys (fnmatch patterns) of dimensionless relative differences d = x/y − 1, compared

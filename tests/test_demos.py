@@ -245,6 +245,7 @@ def test_demo_runs_quick(demo, ranks, runs):
     assert run.error is None, f"{run.label}: {run.error}"
     results = run.results()
     assert results.get("ranks", ranks) == ranks
+    assert results["provenance"]["run"]["ranks"] == ranks        # issue 15: provenance
     pngs = sorted(run.out.glob("*.png"))
     assert pngs, "the demo wrote no picture"
     for png in pngs:
@@ -258,8 +259,13 @@ def test_example_case_runs(case, ranks, runs):
     assert run.error is None, f"{run.label}: {run.error}"
     results = run.results()
     assert results["ranks"] == ranks
+    prov = results["provenance"]                                   # issue 15: provenance
+    assert prov["run"]["ranks"] == ranks and prov["kinetics"] and prov["units"]
     if "texture_pumping" in results:          # the seed-002 model: no contacts
         assert np.isfinite(results["texture_pumping"]["period_average"]["rho_s_J_s"]).all()
+        return
+    if "texture_voltage" in results:          # seed-002 voltage: two contacts, V_oc and I_sc
+        assert np.isfinite(list(results["texture_voltage"]["V_oc_V"].values())).all()
         return
     if "keldysh" in results.get("usadel", {}):  # the Keldysh sector: accumulations
         kel = results["usadel"]["keldysh"]

@@ -253,6 +253,7 @@ def stack_plan(layers, size, *, substrate: str | None = None, h: float | None = 
                          grading=grading)
 
 
+@names.checked_keywords
 def stack(layers, size, *, substrate: str | None = None, h: float | None = None,
           refine: dict | None = None, cells_across=None, grading: float = 0.0, dim: int = 3,
           comm=None, cache=False, verbose: bool = False):
@@ -321,6 +322,7 @@ def film_plan(thickness: float, size, *, name: str = "pt", substrate: str | None
                       cells_across=cells_across, grading=grading, dim=dim)
 
 
+@names.checked_keywords
 def film(thickness: float, size, *, name: str = "pt", substrate: str | None = "yig",
          h: float | None = None, refine: dict | None = None, cells_across=None,
          grading: float = 0.0, dim: int = 3, comm=None, cache=False, verbose: bool = False):
@@ -400,6 +402,7 @@ def pillar_plan(layers, semi_axes, *, h: float | None = None, refine: dict | Non
                          extent=max(2 * a, 2 * b, sum(t for _, t in layers)), grading=grading)
 
 
+@names.checked_keywords
 def pillar(layers, semi_axes, *, h: float | None = None, refine: dict | None = None,
            cells_across=None, grading: float = 0.0, comm=None, cache=False,
            verbose: bool = False):

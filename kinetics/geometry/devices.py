@@ -99,6 +99,7 @@ def hall_bar_plan(length: float, width: float, thickness: float, *,
                          grading=grading)
 
 
+@names.checked_keywords
 def hall_bar(length: float, width: float, thickness: float, *, arm_width: float | None = None,
              arm_length: float | None = None, arm_positions=(0.0,), name: str = "pt",
              interface: str = "pt|yig", h: float | None = None, refine: dict | None = None,
@@ -262,6 +263,7 @@ def blocks_plan(boxes: dict, *, rename: dict | None = None, dim: int = 3,
                 construct, {"h": h, "refine": refine})
 
 
+@names.checked_keywords
 def blocks(boxes: dict, *, rename: dict | None = None, dim: int = 3, h: float | None = None,
            refine: dict | None = None, comm=None, cache=False, verbose: bool = False):
     """An assembly of named axis-aligned boxes (rectangles in 2D), meshed conformally.
@@ -362,6 +364,7 @@ def nonlocal_spin_valve_plan(channel_length: float, channel_width: float,
                        dim=dim, h=h, refine=refine)
 
 
+@names.checked_keywords
 def nonlocal_spin_valve(channel_length: float, channel_width: float, channel_thickness: float,
                         *, fm_widths=(None, None), gap: float, fm_thickness: float,
                         fm_length: float | None = None, dim: int = 3, h: float | None = None,

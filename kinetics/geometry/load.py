@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from kinetics.geometry import _gmsh
+from kinetics.geometry import _gmsh, names
 
 __all__ = ["load", "describe_file"]
 
@@ -166,6 +166,7 @@ def describe_file(path, *, parameters: dict | None = None, axes: str | None = No
     return Layout(str(path), tdim, axes, tuple(regs), tuple(bnds), None)
 
 
+@names.checked_keywords
 def load(path, length_unit: float = 1e-9, *, regions=None, boundaries=None,
          parameters: dict | None = None, axes: str | None = None, h: float | None = None,
          comm=None, verbose: bool = False, trusted: bool = True, roots=None):

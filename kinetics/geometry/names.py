@@ -11,14 +11,81 @@ region), ``side`` (``"xmin"``, ``"xmax"``, ``"ymin"``, ``"ymax"``, ``"bottom"``,
 ``"top"`` for a plane facet at the extreme of its volume along its normal, ``"inner"``
 for another plane facet, ``"curved"``) and ``center`` (a point of the facet in model
 units, nm).
+
+:func:`checked_keywords` wraps the builders so that a wrong keyword argument is answered
+with the valid ones, the closest one, and how the builder names its faces.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 
 __all__ = ["interface_name", "default_namer", "stack_namer", "pillar_namer", "hall_bar_namer",
-           "extruded_facets", "box_facets", "layered_box_facets", "side_names"]
+           "extruded_facets", "box_facets", "layered_box_facets", "side_names",
+           "checked_keywords", "keyword_listing"]
+
+#: words a user may try for the face toward a magnet or substrate
+_FACE_WORDS = {"substrate", "interface", "bottom", "magnet", "insulator", "fi", "below",
+               "substrate_name", "interface_name", "bottom_name"}
+
+
+def keyword_listing(fn) -> str:
+    """``"length, width, thickness, arm_width=None, ..."``: the parameters of ``fn`` with
+    their defaults (``comm``, ``verbose`` included)."""
+    out = []
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        out.append(p.name if p.default is p.empty else f"{p.name}={p.default!r}")
+    return ", ".join(out)
+
+
+def _face_hint(fn, bad: str) -> str:
+    params = inspect.signature(fn).parameters
+    name = fn.__name__
+    if bad not in _FACE_WORDS:
+        return ""
+    if "interface" in params and bad != "interface":
+        default = params["interface"].default
+        return (f"; {name}() names its bottom face (the heavy-metal|magnetic-insulator "
+                f"boundary) with interface=, default {default!r}: e.g. "
+                f"interface='pt|gd3ga5o12' (the material behind it is set by the boundary "
+                f"condition, not the mesh)")
+    if "substrate" in params and bad != "substrate":
+        return (f"; {name}() names the bottom face '<lowest layer>|<substrate>' with "
+                f"substrate= (None: '<lowest layer>_bottom')")
+    return ""
+
+
+def checked_keywords(fn):
+    """Decorate a builder: a call with a wrong argument raises TypeError naming the valid
+    keywords (with defaults), the closest one ("did you mean") and, for words like
+    ``substrate``, how the builder names its faces (``interface=`` of :func:`hall_bar`).
+
+    ``inspect.signature`` and the docstring of the wrapped function are kept.
+    """
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            sig.bind(*args, **kwargs)
+        except TypeError as exc:
+            unknown = [k for k in kwargs if k not in sig.parameters]
+            if unknown:
+                bad = unknown[0]
+                close = difflib.get_close_matches(bad, list(sig.parameters), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                message = (f"{fn.__name__}() got an unexpected keyword argument '{bad}'"
+                           f"{hint}{_face_hint(fn, bad)}; valid: {keyword_listing(fn)}")
+            else:
+                message = f"{fn.__name__}(): {exc}; parameters: {keyword_listing(fn)}"
+            raise TypeError(message) from None
+        return fn(*args, **kwargs)
+    return wrapper
 
 Namer = Callable[[dict], "str | None"]
 

@@ -185,7 +185,10 @@ def run_steady(case, device, context) -> dict:
 def run_sweep(case, device, context) -> dict:
     """Run function of ``[sweep]``: the steady solve, then the scans; results get ``sweep``
     (per plane: ``angles_deg``, ``m``, ``measurements``, ``resistance_Ohm``) and, with
-    resistances named R_xx and R_xy, ``smr_fit_Ohm``."""
+    resistances named R_xx and R_xy, ``smr_fit_Ohm``; for a ``film`` case, Chen's closed
+    form ``smr_closed_form`` (:func:`_chen_closed_form`).  Rank 0 prints a short table of
+    what was measured (:func:`kinetics.plot.sweep.sweep_table`) unless progress is off;
+    ``[output] pictures = true`` draws ``smr_sweep.png`` (:func:`sweep_pictures`)."""
     from kinetics.observables import fit_smr
     problem, results = solve_steady(case, device, context)
     sweep = case.get("sweep")
@@ -216,7 +219,51 @@ def run_sweep(case, device, context) -> dict:
         rxx = np.concatenate([p["resistance_Ohm"]["R_xx"] for p in planes.values()])
         rxy = np.concatenate([p["resistance_Ohm"]["R_xy"] for p in planes.values()])
         results["smr_fit_Ohm"] = fit_smr(allm, rxx, rxy)
+    closed = _chen_closed_form(case, problem, iface)
+    if closed is not None:
+        results["smr_closed_form"] = closed
+    from kinetics.plot.sweep import sweep_table
+    table = sweep_table(results)
+    if table and context.comm.rank == 0 and getattr(context.progress, "rank0", True):
+        print(table, flush=True)
     return results
+
+
+def _chen_closed_form(case, problem, iface):
+    """Chen et al. 2013's Δρ₁/ρ, Δρ₂/ρ (:func:`kinetics.analytic.chen_smr`) when the case is
+    the film they describe: the ``film`` builder, one normal-metal region, the scanned
+    interface with plain G_r, G_i (no G_s, spin-memory loss or rotation); else None."""
+    from kinetics.analytic import chen_smr
+    geo = case.get("geometry", default={}) or {}
+    if geo.get("builder") != "film" or "thickness" not in geo or len(problem.materials) != 1:
+        return None
+    mat = next(iter(problem.materials.values()))
+    cond = problem.condition(iface)
+    if not all(isinstance(getattr(mat, k, None), (int, float))
+               for k in ("sigma", "lambda_sf", "theta_sh")) or \
+            getattr(cond, "G_s", 0.0) or getattr(cond, "Gamma_loss", None) is not None or \
+            getattr(cond, "rotation", None) is not None or \
+            getattr(mat, "kappa", 0.0) or type(mat).__name__ != "Material":
+        return None
+    d = float(geo["thickness"])
+    _, d1, d2 = chen_smr(d, mat.sigma, mat.lambda_sf, mat.theta_sh, cond.G_r, cond.G_i)
+    return {"thickness_m": d, "drho1_over_rho": d1, "drho2_over_rho": d2,
+            "source": "Chen et al., PRB 87, 144411 (2013), Eqs. (14)-(16)"}
+
+
+def sweep_pictures(folder) -> None:
+    """Pictures of a ``[sweep]`` run (``[output] pictures = true``): the field pictures of
+    :func:`kinetics.plot.pictures_from_folder` (of the base state) and ``smr_sweep.png``
+    (:func:`kinetics.plot.sweep.smr_sweep`) from the folder's results.json.  Every rank
+    calls it; rank 0 draws."""
+    from pathlib import Path
+
+    from kinetics.plot import pictures_from_folder
+    from kinetics.plot.sweep import smr_sweep
+    folder = Path(folder)
+    if any(folder.glob("*.vtu")):
+        pictures_from_folder(folder)
+    smr_sweep(folder / "results.json", folder / "smr_sweep.png")
 
 
 def check_circuit(case, floating=()) -> None:
@@ -273,4 +320,4 @@ STEADY = register(CaseModel(name="spin_charge", section=None, run=run_steady,
 
 SWEEP = register(CaseModel(name="spin_charge_sweep", section="sweep", run=run_sweep,
                            schema=SWEEP_SCHEMA, validate=_validate_sweep,
-                           bytes_per_cell=15e3))
+                           bytes_per_cell=15e3, pictures=sweep_pictures))

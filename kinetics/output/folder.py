@@ -15,7 +15,8 @@ entries the run wrote.  Rules (:class:`OutputFolder`):
   raises together; the previous result is moved aside first and deleted (its listed
   entries only) after the rename, or put back if the rename fails;
 - temporary siblings left by killed runs on this host (their process is gone) are removed at
-  the next run into the same folder; others are named in the error message.
+  the next run into the same folder; others are named in the error message;
+- the result is world-readable (folders 0755, files 0644), whatever the umask.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import socket
 import tempfile
 from pathlib import Path
 
-__all__ = ["MARKER", "OutputError", "OutputFolder"]
+__all__ = ["MARKER", "OutputError", "OutputFolder", "world_readable"]
 
 #: marker file of a kinetics result folder (JSON: {"kinetics": version, "entries": [...]})
 MARKER = ".kinetics-result"
@@ -237,6 +238,7 @@ class OutputFolder:
         entries = sorted(_entries(tmp) - {MARKER})
         (tmp / MARKER).write_text(json.dumps({"kinetics": _version(), "entries": entries,
                                               "complete": True}, indent=1) + "\n")
+        world_readable(tmp)
         if launcher_alive is not None and not launcher_alive():
             shutil.rmtree(tmp, ignore_errors=True)
             raise OutputError("the MPI launcher is gone; the result was not kept")
@@ -260,6 +262,17 @@ class OutputFolder:
                 old.rmdir()
             except OSError:
                 pass
+
+
+def world_readable(folder: Path) -> None:
+    """Make ``folder`` and everything in it readable by everyone (folders 0755, files 0644
+    at least; symbolic links are left alone): results are shared data, whatever the umask."""
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, os.stat(root).st_mode | 0o755)
+        for name in files:
+            p = os.path.join(root, name)
+            if not os.path.islink(p):
+                os.chmod(p, os.stat(p).st_mode | 0o644)
 
 
 def _lor():

@@ -28,8 +28,12 @@ each region's own material coefficients.
 
 Field data: ``region_name`` / ``region_tag`` (aligned arrays), ``length_unit`` (the unit of
 the coordinates, e.g. ``"nm"``; ``"um"`` for µm), ``axes`` (the device's mesh axes, e.g.
-``"xz"``), ``dim`` (topological dimension), ``degree`` (of the solution), and, for uniform magnetizations,
-``magnet_name`` / ``magnet_m`` (interface names and unit vectors, shape (n, 3)).
+``"xz"``), ``dim`` (topological dimension), ``degree`` (of the solution), the tagged facets
+(``facet_cells``: (n, 2, 3 or 4) point indices of each facet in VTK order, ``facet_tag``
+(n,), names in
+``facet_name`` / ``facet_name_tag``), and, for uniform magnetizations,
+``magnet_name`` / ``magnet_m`` (interface names and unit vectors, shape (n, 3)), and, when
+the writer was told, ``state`` (which state the fields are, free text; ``save_vtu(state=)``).
 
 A 2D cross-section is embedded in 3D along the device's axes: an ``"xz"`` section stands in
 the x-z plane (y = 0), so that the vectors (which always have 3 components) keep their
@@ -156,15 +160,51 @@ def _assemble_grid(parts, device, unit: str, extra_fields: dict):
     grid.field_data["length_unit"] = np.array([_ascii(unit)])
     grid.field_data["axes"] = np.array([device.axes])
     grid.field_data["dim"] = np.array([device.dim], dtype=np.int32)
+    for key, value in _facet_fields(parts, sorted_ids, device).items():
+        grid.field_data[key] = value
     for key, value in extra_fields.items():
         grid.field_data[key] = value
     return grid
 
 
+def _owned_facets(device) -> tuple[np.ndarray, np.ndarray]:
+    """This rank's owned tagged facets: (vertices in input ids (n, nv), tags (n,))."""
+    from dolfinx import mesh as dmesh
+    msh, fdim = device.mesh, device.dim - 1
+    msh.topology.create_connectivity(fdim, device.dim)
+    n_own = msh.topology.index_map(fdim).size_local
+    idx, val = device.facet_tags.indices, device.facet_tags.values
+    own = idx < n_own
+    nodes = np.asarray(dmesh.entities_to_geometry(msh, fdim, idx[own].astype(np.int32)))
+    if nodes.ndim == 2 and nodes.shape[1] == 4:     # quadrilateral: dolfinx -> VTK order
+        nodes = nodes[:, [0, 1, 3, 2]]
+    input_ids = np.asarray(msh.geometry.input_global_indices, dtype=np.int64)
+    return input_ids[nodes].reshape(len(nodes), -1), np.asarray(val[own], dtype=np.int32)
+
+
+def _facet_fields(parts, sorted_ids, device) -> dict:
+    """Field data of the tagged facets (rank 0): ``facet_cells`` (n, nv) point indices of the
+    grid, ``facet_tag`` (n,), sorted by (tag, sorted vertices) so that the arrays do not
+    depend on the number of ranks; ``facet_name`` / ``facet_name_tag`` (aligned)."""
+    conn = np.concatenate([p["facets"] for p in parts])
+    tags = np.concatenate([p["facet_tags"] for p in parts])
+    if not len(tags):
+        return {}
+    cells = np.searchsorted(sorted_ids, conn)
+    key = np.sort(cells, axis=1)
+    order = np.lexsort(tuple(key[:, k] for k in reversed(range(key.shape[1]))) + (tags,))
+    names = list(device.boundaries)
+    return {"facet_cells": cells[order], "facet_tag": tags[order],
+            "facet_name": np.array([_ascii(n) for n in names]),
+            "facet_name_tag": np.array([device.boundaries[n] for n in names], dtype=np.int32)}
+
+
 def _gather(device, point_data: dict, cell_data: dict, unit: str, extra_fields: dict):
     node_ids, pts, conn, types, cell_ids = _owned_mesh(device, unit)
+    facets, facet_tags = _owned_facets(device)
     part = {"node_ids": node_ids, "points": pts, "conn": conn, "types": types,
-            "cell_ids": cell_ids, "point_data": point_data,
+            "cell_ids": cell_ids, "point_data": point_data, "facets": facets,
+            "facet_tags": facet_tags,
             "cell_data": {"region": _region_of_cells(device), **cell_data}}
     comm = device.comm
     parts = comm.gather(part, root=0)
@@ -206,7 +246,8 @@ def _vertex_values(sol) -> dict:
         f = fem.Function(Q)
         f.interpolate(fem.Expression(sol.expression(field.name), Q.element.interpolation_points()))
         values = np.full((len(msh.geometry.x), field.size), np.nan)
-        values[msh.geometry.dofmap.ravel()] = f.x.array.reshape(-1, field.size)[Q.dofmap.list.ravel()]
+        dofs = f.x.array.reshape(-1, field.size)[Q.dofmap.list.ravel()]
+        values[msh.geometry.dofmap.ravel()] = dofs
         out[field.name] = values[:n_nodes, 0] if field.shape == () else values[:n_nodes]
     return out
 
@@ -348,14 +389,14 @@ def atomic_write(path, write) -> Path:
     return path
 
 
-def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
+def save_vtu(solution_or_grid, path, *, unit: str = "nm", state: str | None = None):
     """Write the grid of :func:`to_pyvista` to a VTK ``.vtu`` file (binary, atomic).
 
     Parameters
     ----------
     solution_or_grid:
-        A :class:`~kinetics.models.spin_charge.Solution` (collective: call on every rank; the grid is
-        gathered to rank 0, which writes; an error there is raised on every rank) or a grid
+        A :class:`~kinetics.models.spin_charge.Solution` (collective: call on every rank; the
+        grid is gathered to rank 0, which writes; an error there is raised on every rank) or a grid
         from :func:`to_pyvista` / :func:`load_vtu` (no communication: rank 0 of
         ``MPI.COMM_WORLD`` writes, other ranks return None at once, whatever they pass).
     path:
@@ -363,6 +404,10 @@ def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
         temporary name and renamed, so it is never half-written.
     unit:
         Coordinate unit when a solution is given (see :func:`to_pyvista`).
+    state:
+        Which state the fields are, as free text (e.g. ``"d = 4 nm, m = (1, 0, 0)"``),
+        stored as field data ``state`` (:func:`kinetics.output.vtu.state_of`; the pictures
+        of ``kinetics plot`` show it); None keeps the grid's own.
 
     Returns
     -------
@@ -371,12 +416,22 @@ def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
     Raises
     ------
     ValueError
-        If ``path`` does not end in ``.vtu``; the errors of :func:`to_pyvista`.
+        If ``path`` does not end in ``.vtu`` or ``state`` is not a string; the errors of
+        :func:`to_pyvista`.
     """
     path = Path(path)
     if path.suffix != ".vtu":
         raise ValueError(f"save_vtu writes VTK unstructured grids: the path must end in "
                          f".vtu, got {str(path)!r}")
+    if state is not None and not isinstance(state, str):
+        raise ValueError(f"save_vtu: state must be a string describing the fields, got "
+                         f"{type(state).__name__}")
+
+    def save(grid, tmp):
+        if state is not None:
+            grid = grid.copy(deep=False)
+            grid.field_data["state"] = np.array([_ascii(state)])
+        grid.save(str(tmp))
     if hasattr(solution_or_grid, "problem"):
         comm = solution_or_grid.problem.device.comm
         grid = to_pyvista(solution_or_grid, unit=unit)
@@ -387,8 +442,8 @@ def save_vtu(solution_or_grid, path, *, unit: str = "nm"):
         grid = solution_or_grid
         if grid is None:
             raise ValueError("save_vtu got None on rank 0: pass a Solution or a grid")
-        return atomic_write(path, lambda tmp: grid.save(str(tmp)))
-    out = root_call(comm, lambda: atomic_write(path, lambda tmp: grid.save(str(tmp))))
+        return atomic_write(path, lambda tmp: save(grid, tmp))
+    out = root_call(comm, lambda: atomic_write(path, lambda tmp: save(grid, tmp)))
     return out if comm.rank == 0 else None
 
 

@@ -2,24 +2,24 @@
 
 Normals n point out of the metal; n·j is the outflow (docs/design.md section 3).
 
-=====================  ==================================================================
-class                  condition
-=====================  ==================================================================
-:class:`Insulator`     n·j_c = 0, n·j_s = 0 (the default on every untagged boundary):
-                       the *total* currents vanish, which is what produces spin Hall
-                       edge accumulation.
-:class:`Contact`       V = V0; spin reservoir μ_s = 0 (``spin="reservoir"``) or
-                       spin-opaque n·j_s = 0 (``spin="opaque"``).
-:class:`CurrentContact` n·j_c = −I/A (a current I flows *into* the device through the
-                       area A), spin-opaque.
-:class:`FloatingProbe` an ideal voltmeter: no current (n·j_c = n·j_s = 0); its reading
-                       is the area-averaged potential of its facets.
-:class:`SpinInjection` a given spin current enters: n·j_s = −j_inj, n·j_c = 0 (a
-                       ferromagnetic injector, optical orientation, a pumping source).
-:class:`MagneticInterface` HM|FI: n·j_c = 0 and
-                       n·j_s = G_s μ_s + G_r (μ_s − (m̃·μ_s) m̃) − G_i m̃×μ_s + Γ_loss μ_s
-                       with m̃ = R m (seed 004 Eqs. 3, 35, 40; Chen et al. 2013 Eq. 7).
-=====================  ==================================================================
+==========================  ==================================================================
+class                       condition
+==========================  ==================================================================
+:class:`Insulator`          n·j_c = 0, n·j_s = 0 (the default on every untagged boundary):
+                            the *total* currents vanish, which is what produces spin Hall
+                            edge accumulation.
+:class:`Contact`            V = V0; spin reservoir μ_s = 0 (``spin="reservoir"``) or
+                            spin-opaque n·j_s = 0 (``spin="opaque"``).
+:class:`CurrentContact`     n·j_c = −I/A (a current I flows *into* the device through the
+                            area A), spin-opaque.
+:class:`FloatingProbe`      an ideal voltmeter: no current (n·j_c = n·j_s = 0); its reading
+                            is the area-averaged potential of its facets.
+:class:`SpinInjection`      a given spin current enters: n·j_s = −j_inj, n·j_c = 0 (a
+                            ferromagnetic injector, optical orientation, a pumping source).
+:class:`MagneticInterface`  HM|FI: n·j_c = 0 and
+                            n·j_s = G_s μ_s + G_r (μ_s − (m̃·μ_s) m̃) − G_i m̃×μ_s + Γ_loss μ_s
+                            with m̃ = R m (seed 004 Eqs. 3, 35, 40; Chen et al. 2013 Eq. 7).
+==========================  ==================================================================
 
 G_i sign: with n = −ẑ at the bottom of a film on the magnet, the condition reads
 j_s,z = G_r m̃×(m̃×μ_s) + G_i m̃×μ_s, the form of Chen et al., PRB 87, 144411 (2013), and the
@@ -256,7 +256,7 @@ class MagneticInterface(Boundary):
             self.pumping = validation.vector3(owner, "pumping", self.pumping, limit=LIMIT)
 
     def contribute(self, form) -> None:
-        """+ ∫ (𝐆(m̃) μ_s)·w ds in the operator, + ∫ j_pump·w ds on the right-hand side;
+        """Adds ∫ (𝐆(m̃) μ_s)·w ds to the operator and ∫ j_pump·w ds to the right-hand side;
         records the interface's :class:`MagnetTerms` for observables and sweeps."""
         import ufl
 

@@ -1,7 +1,7 @@
 """SU(2) gauge fields of spin-orbit coupling (seed 004, Eqs. 9-11) as plain arrays.
 
 Convention (used everywhere in kinetics)
----------------------------------------
+----------------------------------------
 The gauge field is a (3, 3) array ``A[i, b]``: spatial direction ``i``, spin component ``b``,
 in 1/m.  It enters the SU(2)-covariant derivative of the spin accumulation
 

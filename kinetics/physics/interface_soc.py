@@ -233,7 +233,7 @@ def interface_from_microscopic(*, nu_F, D, n_m, K_s, S_par, SS_par, eps_L, T, al
                                beta=0.0, lam=0.0, u_par=0.0, u_perp=0.0, A_so=(0, 0, 0),
                                m=(0.0, 0.0, 1.0), thickness=None, include_gamma=True,
                                effective_mass=units.m_e):
-    """Keyword arguments for MagneticInterface from the microscopic parameters of F.
+    """Keyword arguments for MagneticInterface from the microscopic parameters of F::
 
         MagneticInterface("pt|yig", m=m, **interface_from_microscopic(..., m=m))
 

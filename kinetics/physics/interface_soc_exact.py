@@ -23,8 +23,10 @@ def layer_conductance(nu_F, D, rates, m, A=None, exchange=0.0, thickness=None):
     """Exact interface conductance of the uniform F layer (reference for the closed forms).
 
     Solves the layer equations behind Eq. (35) without the approximation (34): Eqs. (31)-(32)
-    at Θ = δ, uniform in x, y, with the paper's J^{ia} (spin density N, paper units):
+    at Θ = δ, uniform in x, y, with the paper's J^{ia} (spin density N, paper units)::
+
         N' = -J/D - A_z×N,   J' = -(T + D Σ_{i=x,y}(|A_i|² - A_iA_iᵀ)) N + ω×N - A_z×J
+
     (' = d/dz, J = J^z, T = r∥ m̃m̃ᵀ + r⊥(I - m̃m̃ᵀ), ω = eΦ/ħ = -(Δ/ħ) m̃), with J = 0 at
     z = -l_F (or decay for l_F = inf).  Then J(0) = -K N(0), and n·j_s = e²ν_F K μ_s.
 

@@ -73,7 +73,7 @@ def gamma_tensor(A, D, theta_C=None):
 
 
 def split_symmetric(T):
-    """(T_+, T_-) = ((T + Tᵀ)/2, (T - Tᵀ)/2) of a (3, 3) array (Ω_±, Γ_± below Eq. 35).
+    """``(T_+, T_-) = ((T + Tᵀ)/2, (T - Tᵀ)/2)`` of a (3, 3) array (``Ω_±``, ``Γ_±`` below Eq. 35).
 
     Raises ValueError unless T is a finite (3, 3) array.
     """
@@ -168,15 +168,17 @@ def spin_loss_tensor(nu_F, D, ell_par, ell_perp, alpha=0.0, beta=0.0, lam=0.0, u
                      effective_mass=units.m_e):
     """Γ_loss (3, 3), Ω⁻¹m⁻², our sign (n·j_s ⊃ +Γ_loss μ), for m̃ = ẑ: J^L + J^S + J^A.
 
-    Γ_loss = -P with the paper's matrix (Eqs. 44, 53, 58)
+    Γ_loss = -P with the paper's matrix (Eqs. 44, 53, 58)::
+
       P = G_s^l I + G_r^l [ẑ]_×² + G_∥^n |ẑ| + G_⊥^n (|x̂| + |ŷ|) + G_λ^a ([ŷ]_× - [x̂]_×)
+
     ([n]_× μ = n×μ, |n| μ = ‖n×μ‖ of Eq. 53), from :func:`spin_loss_conductances`.
     With ``theta_C`` and ``include_unverified=True`` the printed first-order terms
     G_i^l [ẑ]_× + G_j^l ([x̂]_× + [ŷ]_×) + G_α^a [n^α]_× + G_β^a [n^β]_× are added
     (:func:`hall_conductances_unverified`).
 
     Equals :func:`gauge_loss_tensor` (θ_C = 0) when l∥ = l⊥; for l∥ != l⊥ the contraction
-    also has the antisymmetric Ω_-^{xz,yz} ∝ (l∥ - l⊥) that the paper drops.
+    also has the antisymmetric ``Ω_-^{xz,yz}`` ∝ (l∥ - l⊥) that the paper drops.
 
     Parameters as :func:`spin_loss_conductances`.  Raises ValueError for bad input, or
     for a non-zero ``theta_C`` without ``include_unverified=True``.

@@ -14,6 +14,7 @@ K_σ is the field K^i_(1),σ of Eq. (12) for one component of its source S = ∇
 real PETSc build as a real 2×2 block (:mod:`kinetics.solvers.complex`).
 
 Sources (any sum):
+
 - :class:`Sheet`: s δ_Γ on interior facets Γ (an interface where λ_SO steps; setup A has
   s = λ_SO E_y/(2ξ_E), :func:`~kinetics.physics.soc_absorption.sheet_strength`), weak form
   P ∫_Γ s v dS; K is continuous and [∂_n K]_Γ = -P s.

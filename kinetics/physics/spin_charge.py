@@ -5,7 +5,7 @@ both in volts.  Index conventions: ``J[a, i]`` is the spin current of polarizati
 flowing along ``i``; ``A[i, b]`` the gauge field (spatial ``i``, spin ``b``).
 
 Constitutive relations (Chen et al., PRB 87, 144411 (2013) Eq. 1; seed 003 Eqs. 80-81;
-seed 004 Eqs. 26-32):
+seed 004 Eqs. 26-32)::
 
     j_c      = −σ ∇V + (θ σ/2) ∇×μ_s                                        (charge_current)
     J[a, i]  = −(σ/2) (𝒟_i μ_s)^a − θ σ ε_iak ∂_k V

@@ -1,9 +1,10 @@
 """Pictures of solutions: PyVista scenes of the fields and matplotlib charts, as PNG files.
 
 Plotting never re-solves (docs/design.md §2): the PyVista functions take a
-:class:`~kinetics.models.spin_charge.Solution`, a grid from :func:`kinetics.output.grid.to_pyvista`, or the
-``.vtu`` file that :func:`kinetics.output.grid.save_vtu` wrote during the run; the charts take
-arrays.
+:class:`~kinetics.models.spin_charge.Solution`, a grid from
+:func:`kinetics.output.grid.to_pyvista`, or the ``.vtu`` file that
+:func:`kinetics.output.grid.save_vtu` (or :func:`kinetics.output.vtu.write_vtu_beside`) wrote
+during the run; the charts take arrays.
 
 PyVista (off-screen PNG; ``show=True`` also opens a window when a display exists):
 
@@ -11,7 +12,8 @@ PyVista (off-screen PNG; ``show=True`` also opens a window when a display exists
   component, clipped or sliced views through the thickness; on a 2D section the in-plane
   part as arrows and the normal part as ⊙/⊗ marks;
 - :func:`current_streamlines` — streamlines of the charge current coloured by |j_c|;
-- :func:`regions` — the device coloured by region, with a legend;
+- :func:`regions` — the device coloured by region and its named faces (contacts, probes,
+  interfaces; seen from above and from below), with legends;
 - :func:`pictures_from_folder` — the standard pictures of every ``.vtu`` in a folder (what
   ``kinetics plot DIR`` draws).
 
@@ -20,7 +22,9 @@ Matplotlib:
 - :func:`line_profile` — profiles along a line (μ_s through a film) with closed forms;
 - :func:`smr_angular` — R_xx, R_xy vs the magnetization angle in the α (xy), β (yz),
   γ (xz) rotation planes;
-- :func:`thickness_scan` — observables vs film thickness (SMR amplitudes vs Chen 2013).
+- :func:`thickness_scan` — observables vs film thickness (SMR amplitudes vs Chen 2013);
+- :func:`smr_sweep` — the SMR chart of a ``[sweep]`` run from its results.json, and
+  :func:`sweep_table`, the summary ``kinetics run`` prints.
 
 Conventions shared by all of them:
 
@@ -46,10 +50,11 @@ import numpy as np
 from kinetics.plot.charts import PLANES, line_profile, smr_angular, thickness_scan
 from kinetics.plot.common import ensure_display, readable_unit, world_comm
 from kinetics.plot.fields import COMPONENTS, current_streamlines, regions, spin_accumulation_3d
+from kinetics.plot.sweep import smr_sweep, sweep_table
 
 __all__ = ["spin_accumulation_3d", "current_streamlines", "regions", "pictures_from_folder",
-           "line_profile", "smr_angular", "thickness_scan", "ensure_display", "readable_unit",
-           "COMPONENTS", "PLANES"]
+           "line_profile", "smr_angular", "thickness_scan", "smr_sweep", "sweep_table",
+           "ensure_display", "readable_unit", "COMPONENTS", "PLANES"]
 
 
 def pictures_from_folder(folder, out=None) -> list[Path] | None:
@@ -58,7 +63,9 @@ def pictures_from_folder(folder, out=None) -> list[Path] | None:
     For each ``NAME.vtu`` (written by :func:`kinetics.output.grid.save_vtu`):
     ``NAME_mu.png`` (|μ_s|), ``NAME_mu_<c>.png`` (its largest component c, signed colours),
     ``NAME_mu_cut.png`` (3D only: clipped normal to x, the y-z cross-section through the
-    thickness), ``NAME_current.png`` (j_c streamlines) and ``NAME_regions.png``.
+    thickness), ``NAME_current.png`` (j_c streamlines) and ``NAME_regions.png`` (regions and
+    named faces).  Each picture says under its title what it shows (faces, cut position,
+    the state written with the fields, the current direction).
 
     Parameters
     ----------
@@ -74,7 +81,8 @@ def pictures_from_folder(folder, out=None) -> list[Path] | None:
     Raises
     ------
     FileNotFoundError
-        If ``folder`` does not exist or holds no ``.vtu`` file.
+        If ``folder`` does not exist ("... not found"), is not a folder, or holds no
+        ``.vtu`` file (the message says which).
     ValueError
         If a ``.vtu`` is not a kinetics grid (:func:`kinetics.output.grid.load_vtu`).
     """
@@ -83,10 +91,20 @@ def pictures_from_folder(folder, out=None) -> list[Path] | None:
     if comm is not None and comm.rank != 0:
         return None
     folder = Path(folder)
-    files = sorted(folder.glob("*.vtu")) if folder.is_dir() else []
+    if not folder.exists():
+        raise FileNotFoundError(f"{str(folder)!r} not found: give the output folder of a run "
+                                f"(kinetics run CASE -o FOLDER)")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{str(folder)!r} is not a folder: give the output folder of "
+                                f"a run, which holds fields.vtu")
+    files = sorted(folder.glob("*.vtu"))
     if not files:
-        raise FileNotFoundError(f"no .vtu files in {str(folder)!r}; a run writes them with "
-                                f"kinetics.output.grid.save_vtu(solution, path)")
+        bp = sorted(p.name for p in folder.glob("*.bp"))
+        also = (f" (it holds {', '.join(bp)}, which ParaView opens with its ADIOS2 VTX "
+                f"reader)") if bp else ""
+        raise FileNotFoundError(f"no .vtu files in {str(folder)!r}{also}; runs write them "
+                                f"beside the .bp fields (kinetics.output.vtu."
+                                f"write_vtu_beside, kinetics.output.grid.save_vtu)")
     out = Path(out) if out is not None else folder
     written = []
     for path in files:

@@ -18,7 +18,7 @@ __all__ = ["current_streamlines"]
 def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
                         style: str = "streamlines",
                         outline: bool = True, title: str | None = None, cmap: str | None = None,
-                        window_size=None, show: bool = False):
+                        window_size=None, show: bool = False, note: str | None = None):
     """Picture of the charge current: streamlines of j_c coloured by |j_c|.
 
     The cell-averaged ``j_c`` of the grid is averaged to the points and normalized; the
@@ -44,7 +44,11 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
     outline:
         Draw the region outlines.
     title:
-        Text at the top (default "Charge current j_c").
+        Text at the top (default "Charge current density j").
+    note:
+        Smaller text under the title; default (None): how the current is drawn, the state
+        (field data ``state`` or the magnetizations) and the current direction; ``""``:
+        none.
     cmap:
         Colour map of |j_c| (default: plasma without its palest end); the colour bar is in
         A/m² times a power of ten.
@@ -67,6 +71,8 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
         raise ValueError(f"n_seeds must be >= 1, got {n_seeds}")
     if style not in ("streamlines", "arrows"):
         raise ValueError(f"unknown style {style!r}; use 'streamlines' or 'arrows'")
+
+    note_text = note
 
     def draw(grid, png_path):
         import pyvista as pv
@@ -167,7 +173,7 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
             cones = sc.cones(pts, np.asarray(seeds.point_data["_jhat"]),
                              min(0.03 * work.length, 0.7 * gap))
         edges = sc.outlines(work, dim) if outline else None
-        what = "in-plane j_c" if dim == 2 else "j_c"
+        what = "j∥" if dim == 2 else "j"
         if lines is not None:
             note = ", in-plane part" if dim == 2 else ""
         elif arrows is not None:
@@ -177,7 +183,19 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
             note = f" along {perp[2]}, normal to the section"
         else:
             note = ": none"
-        text = title if title is not None else f"Charge current j_c{note}"
+        text = title if title is not None else f"Charge current density j{note}"
+        if note_text is None:
+            how = ""
+            if lines is not None:
+                how = "streamlines seeded on the mid-plane across the flow; cones point along it"
+            elif arrows is not None:
+                how = "arrows along j, length ∝ |j|"
+            view = sc.view_note(grid, dim, axes, unit) if dim == 2 else \
+                "the whole device (faint) seen from +x, +y, +z"
+            text_note = "\n".join(p for p in (f"{view};  {how}" if how else view,
+                                               sc.state_note(grid)) if p)
+        else:
+            text_note = note_text
         names = sc.region_names(grid)
         size = sc.window(grid, axes, dim, window_size)
 
@@ -187,10 +205,10 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
                 punit, plim, ax = perp
                 pl.add_mesh(work, scalars="_jperp", cmap=sc.truncated("RdBu_r", 0.1, 0.9),
                             clim=[-plim, plim], lighting=False,
-                            scalar_bar_args=sc.scalar_bar(f"j_c,{ax} ({punit})"))
+                            scalar_bar_args=sc.scalar_bar(f"j along {ax} ({punit})"))
                 if perp_marks is not None:
                     pl.add_mesh(perp_marks, color="#111111", lighting=False)
-                    pl.add_text(f"⊗ j_c into the page (+{ax})    ⊙ out of the page (−{ax})",
+                    pl.add_text(f"⊗ j into the page (+{ax})    ⊙ out of the page (−{ax})",
                                 position="lower_left", font_size=11, color="black")
             for i, tag in enumerate(np.unique(region)):
                 if perp is not None:
@@ -212,7 +230,7 @@ def current_streamlines(grid_or_solution, png, *, n_seeds: int | None = None,
             elif arrows is not None:
                 pl.add_mesh(arrows, scalars="_jmag", cmap=cm, clim=clim, scalar_bar_args=bar,
                             lighting=dim == 3)
-            sc.frame(pl, work, text, unit, axes, dim, size)
+            sc.frame(pl, work, text, unit, axes, dim, size, note=text_note)
 
         return sc.render(png_path, build, size, show)
 

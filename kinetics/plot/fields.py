@@ -15,6 +15,7 @@ import numpy as np
 from kinetics.plot import scene as sc
 from kinetics.plot.common import readable_unit
 from kinetics.plot.currents import current_streamlines
+from kinetics.plot.regions import regions
 
 __all__ = ["spin_accumulation_3d", "current_streamlines", "regions"]
 
@@ -27,15 +28,15 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
                          glyphs: bool = True, glyph_factor: float | None = None,
                          max_arrows: int | None = None, clip=None, slices=None,
                          outline: bool = True, title: str | None = None, cmap: str | None = None,
-                         window_size=None, show: bool = False):
+                         window_size=None, show: bool = False, note: str | None = None):
     """Picture of the spin accumulation μ_s: arrows over the device coloured by a component.
 
     Parameters
     ----------
     grid_or_solution:
-        A :class:`~kinetics.models.spin_charge.Solution` (collective: call on every rank), a grid from
-        :func:`kinetics.output.grid.to_pyvista`/:func:`~kinetics.output.grid.load_vtu`, or a ``.vtu``
-        path (then rank 0 of ``MPI.COMM_WORLD`` draws; other ranks may pass None).
+        A :class:`~kinetics.models.spin_charge.Solution` (collective: call on every rank), a
+        grid from :func:`kinetics.output.grid.to_pyvista`/:func:`~kinetics.output.grid.load_vtu`,
+        or a ``.vtu`` path (then rank 0 of ``MPI.COMM_WORLD`` draws; other ranks may pass None).
     png:
         Output ``.png`` (parent folders created; written under a temporary name, renamed).
     component:
@@ -65,7 +66,11 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
     outline:
         Draw the region outlines (black lines).
     title:
-        Text at the top; default "Spin accumulation μₛ" with the magnetizations.
+        Text at the top; default "Spin accumulation" and what the colours show.
+    note:
+        Smaller text under the title; default (None): what is shown (the faces seen, the cut
+        or the slice positions) and, on a second line, the state (field data ``state``, or
+        the magnetizations) and the direction of the charge current.  ``""``: none.
     cmap:
         Matplotlib colour map name (default ``"viridis"`` for the magnitude, ``"RdBu_r"``
         for a component).
@@ -199,8 +204,23 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
             if symbols is not None:
                 ax = "xyz"[int(np.argmax(np.abs(sc.plane_normal(axes)[0])))]
                 symbol_note = f"⊗ {MU} into the page (+{ax})    ⊙ out of the page (−{ax})"
+        what = f"|{MU}|" if component == "|mu_s|" else f"{MU},{component}"
         text = title if title is not None else \
-            f"Spin accumulation {MU}{sc.magnet_note(grid)}"
+            f"Spin accumulation: colours {what}" + (f", arrows {MU}" if arrows is not None
+                                                    else "")
+        if note is None:
+            cut = dict(normal=cut_normal, origin=np.asarray(work.center)) \
+                if cut_normal is not None else {}
+            view = sc.view_note(grid, dim, axes, unit, slices=spec if slices is not None
+                                else None, **cut)
+            text_note = "\n".join(p for p in (view, sc.state_note(grid)) if p)
+        else:
+            text_note = note
+        arrow_note = ""
+        if arrows is not None:
+            part = f"in-plane part of {MU}" if dim == 2 else MU
+            arrow_note = (f"arrows: {part}, length ∝ |{MU}|, the longest "
+                          f"{vmax_vec / div:.3g} {vunit}")
         size = sc.window(grid, axes, dim, window_size)
         bar = sc.scalar_bar(f"{label} ({vunit})")
 
@@ -221,70 +241,11 @@ def spin_accumulation_3d(grid_or_solution, png, *, component: str = "|mu_s|",
             if symbols is not None:
                 pl.add_mesh(symbols, color="#111111", lighting=False)
                 pl.add_text(symbol_note, position="lower_left", font_size=11, color="black")
-            sc.frame(pl, work, text, unit, axes, dim, size)
+            if arrow_note:
+                sc.screen_text(pl, arrow_note, 0.99, 0.01 + 30 / size[1], size=14, h="right",
+                               v="bottom")
+            sc.frame(pl, work, text, unit, axes, dim, size, note=text_note)
 
         return sc.render(png_path, build, size, show)
 
     return sc.dispatch(grid_or_solution, png, draw)
-
-
-# ---------------------------------------------------------------------------------- regions
-def regions(device_or_grid, png, *, title: str | None = None, show_edges: bool = True,
-            window_size=None, show: bool = False):
-    """Picture of the device coloured by region, with a legend of the region names.
-
-    Parameters
-    ----------
-    device_or_grid:
-        A :class:`~kinetics.device.Device` or :class:`~kinetics.models.spin_charge.Solution`
-        (collective), or a grid / ``.vtu`` path (rank 0 draws).  Needs cell data
-        ``region``.
-    png:
-        Output ``.png`` (atomic write).
-    title:
-        Text at the top (default "Regions").
-    show_edges:
-        Draw the mesh edges.
-    window_size, show:
-        As in :func:`spin_accumulation_3d`.
-
-    Returns
-    -------
-    pathlib.Path of the PNG on rank 0; None on the other ranks.
-
-    Raises
-    ------
-    ValueError
-        A grid without ``region``, a 1D device, a path not ending in ``.png``.
-    RuntimeError
-        No way to render off-screen.
-    """
-
-    def draw(grid, png_path):
-        sc.require(grid, "region")
-        unit, axes, dim = sc.meta(grid)
-        names = sc.region_names(grid)
-        region = np.asarray(grid.cell_data["region"])
-        parts = []
-        for i, tag in enumerate(sorted(set(names) | set(np.unique(region).tolist()))):
-            ids = np.flatnonzero(region == tag)
-            if len(ids):
-                parts.append((names.get(int(tag), f"region {tag}"), grid.extract_cells(ids),
-                              sc.REGION_COLORS[i % len(sc.REGION_COLORS)]))
-        edges = sc.outlines(grid, dim)
-
-        def build(pl):
-            pl.set_background("white")
-            for name, part, color in parts:
-                pl.add_mesh(part, color=color, show_edges=show_edges, edge_color="#555555",
-                            line_width=0.6, label=name, lighting=dim == 3, ambient=0.4,
-                            diffuse=0.6)
-            if edges is not None:
-                pl.add_mesh(edges, color="black", line_width=2.5, lighting=False)
-            sc.legend(pl, [(n, c) for n, _, c in parts], size)
-            sc.frame(pl, grid, title if title is not None else "Regions", unit, axes, dim, size)
-
-        size = sc.window(grid, axes, dim, window_size)
-        return sc.render(png_path, build, size, show)
-
-    return sc.dispatch(device_or_grid, png, draw, allow_device=True)

@@ -137,7 +137,8 @@ def fonts(plotter):
             prop.SetFontFamily(VTK_FONT_FILE)
             prop.SetFontFile(path)
 
-    for actor in plotter.renderer.GetActors2D():
+    actors = [a for ren in plotter.renderers for a in ren.GetActors2D()]
+    for actor in actors:
         cls = actor.GetClassName()
         if cls == "vtkScalarBarActor":
             apply(actor.GetTitleTextProperty())
@@ -154,14 +155,22 @@ def axes_labels(plotter, bounds, unit, axes, dim, window_size=None):
     if dim == 2:
         frame_2d(plotter, bounds, unit, axes, window_size)
         return
-    ext = np.ptp(np.asarray(bounds).reshape(3, 2), axis=1)
+    b = np.asarray(bounds, dtype=float).reshape(3, 2)
+    ext = np.ptp(b, axis=1)
     big = ext.max() if ext.max() > 0 else 1.0
     n = [int(np.clip(round(4 * e / big) + 1, 2, 5)) for e in ext]
     u = f" ({unit})" if unit else ""
-    plotter.show_bounds(bounds=list(bounds), xtitle=f"x{u}", ytitle=f"y{u}", ztitle=f"z{u}",
-                        n_xlabels=n[0], n_ylabels=n[1], n_zlabels=n[2], color="black",
-                        location="outer", ticks="outside", font_size=16, fmt="%.3g",
-                        bold=False, use_3d_text=False)
+    # an axis much shorter than the others (a film's thickness) would get overlapping tick
+    # labels: its range goes into its title instead
+    thin = [e < 0.12 * big for e in ext]
+    titles = [f"{a}: {lo:.3g} to {hi:.3g}{u}" if t else f"{a}{u}"
+              for a, (lo, hi), t in zip("xyz", b, thin)]
+    plotter.show_bounds(bounds=list(bounds), xtitle=titles[0], ytitle=titles[1],
+                        ztitle=titles[2], n_xlabels=n[0], n_ylabels=n[1], n_zlabels=n[2],
+                        show_xlabels=not thin[0], show_ylabels=not thin[1],
+                        show_zlabels=not thin[2], color="black", location="outer",
+                        ticks="outside", font_size=16, fmt="%.3g", bold=False,
+                        use_3d_text=False)
 
 
 def nice_ticks(lo, hi, nbins):
@@ -268,15 +277,95 @@ def scalar_bar(title):
                 n_labels=5)
 
 
-def title(plotter, text):
+def screen_text(plotter, text, x, y, *, size=14, h="center", v="top", color="black"):
+    """A text actor at normalized viewport coordinates (0-1 from the lower left)."""
+    from vtkmodules.vtkRenderingCore import vtkTextActor
+    actor = vtkTextActor()
+    actor.SetInput(text)
+    prop = actor.GetTextProperty()
+    prop.SetFontSize(size)
+    from matplotlib.colors import to_rgb
+    prop.SetColor(*to_rgb(color))
+    {"left": prop.SetJustificationToLeft, "center": prop.SetJustificationToCentered,
+     "right": prop.SetJustificationToRight}[h]()
+    {"top": prop.SetVerticalJustificationToTop,
+     "center": prop.SetVerticalJustificationToCentered,
+     "bottom": prop.SetVerticalJustificationToBottom}[v]()
+    coord = actor.GetPositionCoordinate()
+    coord.SetCoordinateSystemToNormalizedViewport()
+    coord.SetValue(float(x), float(y))
+    plotter.add_actor(actor, reset_camera=False)
+
+
+def title(plotter, text, note=None, window_size=None):
+    """The title at the top and, below it in smaller type, ``note`` (what the picture shows:
+    view or cut, state, current direction; may hold several lines)."""
     if text:
         plotter.add_text(text, position="upper_edge", font_size=14, color="black")
+    if note:
+        h = window_size[1] if window_size else 1000
+        screen_text(plotter, note, 0.5, 1.0 - 62.0 / h, size=15, color="#333333")
 
 
-def frame(plotter, grid, text, unit, axes, dim, window_size):
-    """What every scene ends with: the title, the orientation axes in 3D, the axis labels
-    and the camera fitted to ``grid``."""
-    title(plotter, text)
+def view_note(grid, dim, axes, unit, *, normal=None, origin=None, slices=None) -> str:
+    """What part of the device a picture shows: the section plane (2D), the cut (``normal``
+    through ``origin``), the slices (list of (normal, origin)) or the surfaces seen by the
+    isometric camera (3D)."""
+    u = f" {unit}" if unit else ""
+    if dim == 2:
+        return f"{axes[0]}–{axes[1]} cross-section"
+    if slices:
+        ks = {int(np.argmax(np.abs(n))) for n, _ in slices}
+        if len(ks) == 1:
+            k = ks.pop()
+            pos = ", ".join(f"{o[k]:.3g}" for _, o in slices)
+            return f"slices at {'xyz'[k]} = {pos}{u} inside the outline of the device"
+        return "slices inside the outline of the device"
+    if normal is not None:
+        k = int(np.argmax(np.abs(normal)))
+        if np.isclose(abs(normal[k]), 1.0):
+            a, pos = "xyz"[k], float(origin[k])
+            side = "<" if normal[k] > 0 else ">"
+            rest = "–".join(c for c in "xyz" if c != a)
+            return (f"cut at {a} = {pos:.3g}{u}: the part {a} {side} {pos:.3g}{u}, its "
+                    f"{rest} cut face in front")
+        return (f"cut through ({', '.join(f'{v:.3g}' for v in origin)}){u} normal to "
+                f"({', '.join(f'{v:.2g}' for v in normal)})")
+    b = np.asarray(grid.bounds, dtype=float).reshape(3, 2)
+    return (f"outer faces seen from +x, +y, +z: top z = {b[2, 1]:.3g}{u}, sides "
+            f"x = {b[0, 1]:.3g}{u} and y = {b[1, 1]:.3g}{u}")
+
+
+def current_note(grid) -> str:
+    """"current along −x" from the mean charge current of the grid (empty when the grid has
+    no ``j_c`` or no dominant direction)."""
+    data = grid.cell_data if "j_c" in grid.cell_data else grid.point_data
+    if "j_c" not in data:
+        return ""
+    j = np.asarray(data["j_c"], dtype=float).reshape(-1, 3)
+    mean = j.mean(axis=0) if len(j) else np.zeros(3)
+    size = float(np.linalg.norm(mean))
+    if not size > 0 or size < 1e-3 * float(np.abs(j).max()):
+        return ""
+    k = int(np.argmax(np.abs(mean)))
+    if abs(mean[k]) < 0.9 * size:
+        return ""
+    return f"current along {'+' if mean[k] > 0 else '−'}{'xyz'[k]}"
+
+
+def state_note(grid) -> str:
+    """The ``state`` the fields were written with (field data) or the magnetizations, and
+    the current direction (unless the state gives it), joined by ";  "."""
+    from kinetics.output.vtu import state_of
+    state = state_of(grid) or magnet_note(grid).lstrip(", ")
+    current = "" if "current along" in state else current_note(grid)
+    return ";  ".join(p for p in (state, current) if p)
+
+
+def frame(plotter, grid, text, unit, axes, dim, window_size, note=None):
+    """What every scene ends with: the title (and ``note`` under it), the orientation axes
+    in 3D, the axis labels and the camera fitted to ``grid``."""
+    title(plotter, text, note, window_size)
     if dim == 3:
         plotter.add_axes(color="black", line_width=3)
     axes_labels(plotter, grid.bounds, unit, axes, dim, window_size)
@@ -301,12 +390,13 @@ def magnet_note(grid):
     return ",  " + "; ".join(parts)
 
 
-def render(png, build, window_size, show):
+def render(png, build, window_size, show, **layout):
     """Build the scene off-screen, write the PNG atomically; with ``show``, open a window
-    on the display (when there is one) with the same scene."""
+    on the display (when there is one) with the same scene.  ``layout``: subplot keywords
+    of ``pyvista.Plotter`` (``shape``, ``row_weights``, ``groups``, ``border``)."""
     import pyvista as pv
     ensure_display()
-    plotter = pv.Plotter(off_screen=True, window_size=window_size)
+    plotter = pv.Plotter(off_screen=True, window_size=window_size, **layout)
     try:
         build(plotter)
         fonts(plotter)
@@ -315,7 +405,7 @@ def render(png, build, window_size, show):
         plotter.close()
     if show:
         if display_available():
-            interactive = pv.Plotter(window_size=window_size)
+            interactive = pv.Plotter(window_size=window_size, **layout)
             build(interactive)
             fonts(interactive)
             interactive.show()

@@ -1,7 +1,7 @@
 """Riccati parametrization of the retarded quasiclassical Green's function (numpy algebra).
 
 Basis and conventions (followed everywhere in :mod:`kinetics.usadel`)
---------------------------------------------------------------------
+---------------------------------------------------------------------
 Nambu ⊗ spin basis (ψ↑, ψ↓, ψ↑†, ψ↓†) of Jacobsen, Ouassou & Linder, PRB 92, 024510 (2015)
 (JOL), Sec. II, also used by GENEUS (github.com/jabirali/geneus).  The retarded 4×4 function is
 
