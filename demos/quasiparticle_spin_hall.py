@@ -132,12 +132,17 @@ normal = dV[-1]
 # imbalance that the inverse spin Hall effect makes under the bridge is converted into
 # supercurrent (the Andreev term of the charge mode, fast at the subgap states that the Cu
 # bridge induces nearby) within about $\xi_T$ of the bridge.  At the wire ends, $6\xi_T$
-# away, the charge imbalance falls steeply (by $10^3$ at $0.4T_c$ in the full run), faster
-# than the tunnel conductance $Y$, so even the probe voltage $\mu/Y$ drops (to 2.5 % of the
-# normal value at $0.4T_c$; at $0.2T_c$ it is at the level of the discretization and changes
-# sign).  Half a $\xi_T$ outside the bridge edges the probe voltage changes moderately: up by
-# 45 % near $0.8T_c$, back to the normal value at $0.2T_c$ — the moderate change of the
-# inverse spin Hall signal that elastic theory predicts (Espedal et al., arXiv:1605.06611).
+# away, the charge imbalance falls steeply (to 1.3 % of the normal value at $0.4T_c$ and
+# 1e-4 at $0.2T_c$ in the full run), faster than the tunnel conductance $Y$, so the probe
+# voltage $\mu/Y$ drops too, but only to 0.53, 0.22, 0.13, 0.061 of the normal value at
+# 0.9, 0.5, 0.3, 0.2 $T_c$.  Half a $\xi_T$ outside the bridge edges the probe voltage stays
+# within 10 % of the normal value down to $0.7T_c$, falls below, changes sign near $0.3T_c$
+# and is −0.18 of it at $0.2T_c$.  The spin Hall angle acts in the retarded solve too (the
+# spin Hall current of the singlet gradient near the bridge makes spectral triplets at the
+# wire surfaces), and that changes these signals at the same first order in θ as the
+# inverse spin Hall term itself: on spectra computed without θ the probe voltage at the ends
+# was 0.39, 0.050, 0.0078 of the normal value at 0.9, 0.5, 0.3 $T_c$, and near the bridge
+# it rose to 1.45× near $0.8T_c$.
 # The thousandfold enhancement that Wakamura et al. measured is not reproduced by elastic
 # scattering and a Dynes-limited charge-imbalance relaxation; it needs physics this model
 # leaves out (inelastic relaxation, spin splitting, the measured geometry).
