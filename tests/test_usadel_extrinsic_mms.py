@@ -15,23 +15,13 @@ from mpi4py import MPI
 from kinetics.solvers.nonlinear import NonlinearSolver
 from kinetics.usadel import extrinsic_forms, forms
 from kinetics.usadel.problem import COMPILE_FAST, SNES_OPTIONS
+from test_usadel_mms import exact
 
 PARAMS = dict(z=forms.Cx(0.7, 0.05), delta=forms.Cx(0.8 * np.cos(0.4), 0.8 * np.sin(0.4)),
               h=(0.2, -0.1, 0.3), D=1.3, inv_tau_sf=0.0, inv_tau_so=0.0, self_energies=False)
 THETA, KAPPA = 0.4, -0.3
 AXES = (0, 2)
 ITERATIONS = []
-
-
-def exact(x, lib):
-    """16 smooth components (Re γ, Im γ, Re γ̃, Im γ̃), |γ| ≲ 0.4, of x = (x, y)."""
-    s, c = lib.sin, lib.cos
-    out = []
-    for k in range(16):
-        a, b = 0.7 + 0.13 * k, 0.4 + 0.07 * k
-        out.append(0.1 * s(a * np.pi * x[0] + 0.3 * k) * c(b * np.pi * x[1] - 0.2 * k)
-                   + 0.05 * (k % 3 - 1) * x[0] * x[1])
-    return out
 
 
 def _flux_and_sources(ue, theta, kappa):

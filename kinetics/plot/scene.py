@@ -189,11 +189,7 @@ def world_text(plotter, text, position, *, size=18, h="center", v="center", angl
     prop.SetFontSize(size)
     prop.SetColor(0.0, 0.0, 0.0)
     prop.SetOrientation(angle)
-    {"left": prop.SetJustificationToLeft, "center": prop.SetJustificationToCentered,
-     "right": prop.SetJustificationToRight}[h]()
-    {"top": prop.SetVerticalJustificationToTop,
-     "center": prop.SetVerticalJustificationToCentered,
-     "bottom": prop.SetVerticalJustificationToBottom}[v]()
+    _justify(prop, h, v)
     coord = actor.GetPositionCoordinate()
     coord.SetCoordinateSystemToWorld()
     coord.SetValue(*map(float, position))
@@ -286,11 +282,7 @@ def screen_text(plotter, text, x, y, *, size=14, h="center", v="top", color="bla
     prop.SetFontSize(size)
     from matplotlib.colors import to_rgb
     prop.SetColor(*to_rgb(color))
-    {"left": prop.SetJustificationToLeft, "center": prop.SetJustificationToCentered,
-     "right": prop.SetJustificationToRight}[h]()
-    {"top": prop.SetVerticalJustificationToTop,
-     "center": prop.SetVerticalJustificationToCentered,
-     "bottom": prop.SetVerticalJustificationToBottom}[v]()
+    _justify(prop, h, v)
     coord = actor.GetPositionCoordinate()
     coord.SetCoordinateSystemToNormalizedViewport()
     coord.SetValue(float(x), float(y))
@@ -412,3 +404,13 @@ def render(png, build, window_size, show, **layout):
         else:
             warn_no_window()
     return png
+
+
+def _justify(prop, h: str, v: str) -> None:
+    """Set the horizontal (left/center/right) and vertical (top/center/bottom) justification
+    of a VTK text property."""
+    {"left": prop.SetJustificationToLeft, "center": prop.SetJustificationToCentered,
+     "right": prop.SetJustificationToRight}[h]()
+    {"top": prop.SetVerticalJustificationToTop,
+     "center": prop.SetVerticalJustificationToCentered,
+     "bottom": prop.SetVerticalJustificationToBottom}[v]()
