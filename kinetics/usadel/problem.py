@@ -114,8 +114,9 @@ class UsadelProblem:
         For unknown region or boundary names (the message lists the valid ones).
     ValueError
         For a region without parameters, η ≤ 0 or non-finite, a bad degree, entries that
-        are not :class:`UsadelRegion` / :class:`Reservoir` / ``TunnelInterface``, or a tunnel
-        interface that does not separate two domains.
+        are not :class:`UsadelRegion` / :class:`Reservoir` / ``TunnelInterface``, a tunnel
+        interface that does not separate two domains, or regions with θ or κ beside SU(2)
+        gauge fields.
     """
 
     def __init__(self, device, regions: Mapping, reservoirs: Mapping | None = None,
