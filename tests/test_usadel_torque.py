@@ -229,7 +229,8 @@ def test_spectral_kappa_trace_is_odd_in_vorticity():
 def test_spin_current_vanishes_and_charge_current_is_the_supercurrent():
     """Equilibrium spin current Tr[Š_aJ̌] on the SOC-free solution: zero for a collinear
     Zeeman field (F_↑(−ω) = F_↓(ω): no spin supercurrent; the SOC parts reduce to Tr ∂ǧ and
-    to the spin supercurrent); with θ in the solve it is not (next test).  Tr[ρ₃J̌] = 4D̂ × the supercurrent density of
+    to the spin supercurrent); with θ in the solve it is not (next test).
+    Tr[ρ₃J̌] = 4D̂ × the supercurrent density of
     kinetics.usadel.matsubara at each ω_n, circulating with the sign of n."""
     from dolfinx import fem
     p, res = solved(1)
