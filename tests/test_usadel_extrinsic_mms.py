@@ -26,14 +26,8 @@ ITERATIONS = []
 
 def _flux_and_sources(ue, theta, kappa):
     """(flux (16, 2) as a UFL tensor, sources (16,)) of the strong form at u = ue."""
-    gam, gam_t = forms.split_unknown(ue)
+    gam, gam_t, dg, dgt = forms.riccati_blocks(ue, 2)
     L = forms.LAYOUT
-    gu = ufl.grad(ue)
-
-    def dblock(re, im, k):
-        return [[forms.Cx(gu[re[r][c], k], gu[im[r][c], k]) for c in range(2)] for r in range(2)]
-    dg = [dblock(L["gamma_re"], L["gamma_im"], k) for k in range(2)]
-    dgt = [dblock(L["gamma_t_re"], L["gamma_t_im"], k) for k in range(2)]
     S, St = forms.riccati_sources(gam, gam_t, dg, dgt, **PARAMS)
     dphys, dphys_t = [dg[0], None, dg[1]], [dgt[0], None, dgt[1]]
     c, ct = extrinsic_forms.soc_fluxes(gam, gam_t, dphys, dphys_t, theta=theta, kappa=kappa)

@@ -54,7 +54,8 @@ the mesh does not span).
 
 from __future__ import annotations
 
-from kinetics.usadel.forms import Cx, _add, _inv, _mm, _one_minus, _scale, _sub
+from kinetics.usadel.forms import (Cx, _add, _inv, _mm, _one_minus, _scale, _sub,
+                                   riccati_blocks)
 
 __all__ = ["PAULI", "spin_frame", "soc_fluxes", "soc_sources", "extrinsic_residual",
            "extrinsic_jacobian"]
@@ -180,20 +181,6 @@ def soc_sources(gam, gam_t, dgam, dgam_t, *, theta, kappa, D, frame=None, fluxes
     return S, St
 
 
-def _blocks(w, gdim):
-    """(γ, γ̃) of a 16-component UFL vector and their gradients per mesh coordinate."""
-    import ufl
-
-    from kinetics.usadel.forms import LAYOUT, split_unknown
-    gam, gam_t = split_unknown(w)
-    g = ufl.grad(w)
-
-    def dblock(re, im, k):
-        return [[Cx(g[re[r][c], k], g[im[r][c], k]) for c in range(2)] for r in range(2)]
-    return (gam, gam_t, [dblock(LAYOUT["gamma_re"], LAYOUT["gamma_im"], k) for k in range(gdim)],
-            [dblock(LAYOUT["gamma_t_re"], LAYOUT["gamma_t_im"], k) for k in range(gdim)])
-
-
 def _physical(d, axes):
     out = [None] * 3
     for m, k in enumerate(axes):
@@ -245,7 +232,7 @@ def extrinsic_residual(u, v, dx, gdim: int, *, D, extrinsic):
     A UFL form linear in v (0 when the mesh spans a single axis: then every term vanishes).
     """
     theta, kappa, axes = extrinsic
-    gam, gam_t, dgam, dgam_t = _blocks(u, gdim)
+    gam, gam_t, dgam, dgam_t = riccati_blocks(u, gdim)
     dp, dpt = _physical(dgam, axes), _physical(dgam_t, axes)
     frame = spin_frame(gam, gam_t)
     c, ct = soc_fluxes(gam, gam_t, dp, dpt, theta=theta, kappa=kappa, frame=frame)
@@ -264,8 +251,8 @@ def extrinsic_jacobian(u, du, v, dx, gdim: int, *, D, extrinsic):
     :func:`extrinsic_residual` plus the trial function ``du``; returns a bilinear UFL form
     or 0."""
     theta, kappa, axes = extrinsic
-    gam, gam_t, _, _ = _blocks(u, gdim)
-    _, _, ddu, ddu_t = _blocks(du, gdim)
+    gam, gam_t, _, _ = riccati_blocks(u, gdim)
+    _, _, ddu, ddu_t = riccati_blocks(du, gdim)
     c, ct = soc_fluxes(gam, gam_t, _physical(ddu, axes), _physical(ddu_t, axes),
                        theta=theta, kappa=kappa)
     if all(x is None for x in c):

@@ -40,8 +40,8 @@ The matrix algebra (:func:`riccati_sources`) is written for any scalar type with
 
 from __future__ import annotations
 
-__all__ = ["Cx", "LAYOUT", "riccati_sources", "residual", "split_unknown", "kl_flux",
-           "interface_residual", "gauge_blocks", "covariant_derivatives"]
+__all__ = ["Cx", "LAYOUT", "riccati_sources", "residual", "riccati_blocks", "split_unknown",
+           "kl_flux", "interface_residual", "gauge_blocks", "covariant_derivatives"]
 
 #: indices of (Re γ, Im γ, Re γ̃, Im γ̃) in u, each [[11, 12], [21, 22]]
 LAYOUT = {"gamma_re": ((0, 1), (2, 3)), "gamma_im": ((4, 5), (6, 7)),
@@ -248,6 +248,19 @@ def split_unknown(u):
     return block(L["gamma_re"], L["gamma_im"]), block(L["gamma_t_re"], L["gamma_t_im"])
 
 
+def riccati_blocks(w, gdim: int):
+    """(γ, γ̃, [∂_mγ], [∂_mγ̃]) of a 16-component UFL vector ``w`` (layout :data:`LAYOUT`):
+    2×2 nested lists of :class:`Cx`, the gradients one per mesh coordinate m < ``gdim``."""
+    import ufl
+    gam, gam_t = split_unknown(w)
+    g = ufl.grad(w)
+
+    def dblock(re, im, k):
+        return [[Cx(g[re[r][c], k], g[im[r][c], k]) for c in range(2)] for r in range(2)]
+    return (gam, gam_t, [dblock(LAYOUT["gamma_re"], LAYOUT["gamma_im"], k) for k in range(gdim)],
+            [dblock(LAYOUT["gamma_t_re"], LAYOUT["gamma_t_im"], k) for k in range(gdim)])
+
+
 def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
              self_energies: bool, gauge=None, extrinsic=None):
     """The weak residual F(u; v) of the module docstring (a UFL form).
@@ -284,15 +297,9 @@ def residual(u, v, dx, gdim: int, *, z, delta, h, D, inv_tau_sf, inv_tau_so,
     if extrinsic is not None and gauge is not None:
         raise ValueError("the spin Hall/swapping terms and SU(2) gauge fields cannot be "
                          "combined in the Riccati form yet")
-    gam, gam_t = split_unknown(u)
+    gam, gam_t, dgam, dgam_t = riccati_blocks(u, gdim)
     grad_u = ufl.grad(u)
     L = LAYOUT
-
-    def dblock(re, im, k):
-        return [[Cx(grad_u[re[r][c], k], grad_u[im[r][c], k]) for c in range(2)]
-                for r in range(2)]
-    dgam = [dblock(L["gamma_re"], L["gamma_im"], k) for k in range(gdim)]
-    dgam_t = [dblock(L["gamma_t_re"], L["gamma_t_im"], k) for k in range(gdim)]
     blocks = None
     if gauge is not None:
         blocks = [gauge_blocks(gauge[k]) for k in range(gdim)]

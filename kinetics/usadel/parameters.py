@@ -15,7 +15,8 @@ import numpy as np
 from kinetics import validation
 from kinetics.usadel import bulk
 
-__all__ = ["UsadelRegion", "Reservoir", "pack", "unpack", "delta_values", "bulk_guess"]
+__all__ = ["UsadelRegion", "Reservoir", "pack", "unpack", "delta_values", "bulk_guess",
+           "coefficient_fields"]
 
 _LIMIT = 1e8      # bound on |Δ|, |h|, rates, D in units of E₀ (and 1/bound as tiny)
 
@@ -168,3 +169,46 @@ def bulk_guess(reg, eps, eta, x):
     else:
         gam, gam_t = np.zeros((2, 2)), np.zeros((2, 2))
     return np.tile(pack(gam, gam_t)[:, None], (1, x.shape[1]))
+
+
+def coefficient_fields(device, regions: dict, degree: int, delta_field: bool):
+    """The region parameters of a :class:`~kinetics.usadel.problem.UsadelProblem` as
+    Functions on ``device.mesh``: ``(coef, delta, soc, gauge)`` with
+
+    - ``coef``: DG0 (h_x, h_y, h_z, D, 1/τ_sf, 1/τ_so) (energy units, D in energy × length²);
+    - ``delta``: Δ = (Re, Im) in DG(``degree``) when ``delta_field`` or a region's Δ is a
+      callable (:func:`delta_values`), else DG0;
+    - ``soc``: DG0 (θ, κ) of seed 003, None when every region has θ = κ = 0;
+    - ``gauge``: DG0 A[k, b] (9 components, row-major, 1/length), None when no region has one.
+
+    ``regions`` maps every region name of ``device`` to its :class:`UsadelRegion`."""
+    from dolfinx import fem
+    msh = device.mesh
+
+    def cells(name):
+        return device.cell_tags.find(device.region_tag(name))
+
+    def piecewise(name, values):
+        size = len(next(iter(values.values())))
+        f = fem.Function(fem.functionspace(msh, ("DG", 0, (size,))), name=name)
+        for region, vals in values.items():
+            vals = np.asarray(vals, dtype=float)
+            f.interpolate(lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])),
+                          cells0=cells(region))
+        f.x.scatter_forward()
+        return f
+
+    coef = piecewise("coefficients", {n: [*r.h, r.D, 1.0 / r.tau_sf, 1.0 / r.tau_so]
+                                      for n, r in regions.items()})
+    field = delta_field or any(callable(r.delta) for r in regions.values())
+    delta = fem.Function(fem.functionspace(msh, ("DG", degree if field else 0, (2,))),
+                         name="delta")
+    for name, reg in regions.items():
+        delta.interpolate(lambda x, reg=reg, name=name: delta_values(reg, name, x),
+                          cells0=cells(name))
+    delta.x.scatter_forward()
+    soc = (piecewise("theta_kappa", {n: [r.theta, r.kappa] for n, r in regions.items()})
+           if any(r.theta != 0 or r.kappa != 0 for r in regions.values()) else None)
+    gauge = (piecewise("gauge", {n: r.gauge.reshape(9) for n, r in regions.items()})
+             if any(np.any(r.gauge != 0) for r in regions.values()) else None)
+    return coef, delta, soc, gauge

@@ -29,8 +29,8 @@ import numpy as np
 
 from kinetics import validation
 from kinetics.usadel import bulk, domains, extrinsic_forms, forms
-from kinetics.usadel.parameters import (Reservoir, UsadelRegion, bulk_guess, delta_values, pack,
-                                        unpack)
+from kinetics.usadel.parameters import (Reservoir, UsadelRegion, bulk_guess, coefficient_fields,
+                                        pack, unpack)
 
 __all__ = ["UsadelRegion", "Reservoir", "UsadelProblem", "SNES_OPTIONS", "COMPILE_FAST",
            "DOS_FLOOR", "pack", "unpack"]
@@ -162,7 +162,8 @@ class UsadelProblem:
                 self.cell_domain[device.cell_tags.find(device.region_tag(name))] = k
         self.space = V = fem.functionspace(msh, ("Lagrange", self.degree, (16 * K,)))
         self.u = fem.Function(V, name="riccati")
-        self._coefficients()
+        self._coef, self._delta, self._soc, self._gauge = coefficient_fields(
+            device, self.regions, self.degree, self.delta_field)
         self._eps = fem.Constant(msh, 0.0)
         self._eta = fem.Constant(msh, self.eta)
         c, d = self._coef, self._delta
@@ -256,46 +257,6 @@ class UsadelProblem:
             raise KeyError(f"tunnel interface '{name}': side '{side}' is not a region; regions: "
                            f"{', '.join(self.regions)}")
         return a, b, side
-
-    # -- coefficients ----------------------------------------------------------------
-    def _coefficients(self):
-        """DG0 (h_x, h_y, h_z, D, 1/τ_sf, 1/τ_so), Δ = (Re, Im) in DG(degree) per region, the
-        DG0 (θ, κ) of seed 003 (None when every region has θ = κ = 0) and the DG0 gauge field
-        A[k, b] (9 components, row-major; None when no region has one)."""
-        from dolfinx import fem
-        msh = self.mesh
-        Q = fem.functionspace(msh, ("DG", 0, (6,)))
-        self._coef = fem.Function(Q, name="coefficients")
-        field = self.delta_field or any(callable(r.delta) for r in self.regions.values())
-        QD = fem.functionspace(msh, ("DG", self.degree if field else 0, (2,)))
-        self._delta = fem.Function(QD, name="delta")
-        for name, reg in self.regions.items():
-            cells = self.device.cell_tags.find(self.device.region_tag(name))
-            vals = np.array([*reg.h, reg.D, 1.0 / reg.tau_sf, 1.0 / reg.tau_so])
-            self._coef.interpolate(lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])),
-                                   cells0=cells)
-            self._delta.interpolate(lambda x, reg=reg, name=name: delta_values(reg, name, x),
-                                    cells0=cells)
-        self._coef.x.scatter_forward()
-        self._delta.x.scatter_forward()
-        self._soc = None
-        if any(r.theta != 0 or r.kappa != 0 for r in self.regions.values()):
-            self._soc = fem.Function(fem.functionspace(msh, ("DG", 0, (2,))), name="theta_kappa")
-            for name, reg in self.regions.items():
-                cells = self.device.cell_tags.find(self.device.region_tag(name))
-                vals = np.array([reg.theta, reg.kappa])
-                self._soc.interpolate(
-                    lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])), cells0=cells)
-            self._soc.x.scatter_forward()
-        self._gauge = None
-        if any(np.any(r.gauge != 0) for r in self.regions.values()):
-            self._gauge = fem.Function(fem.functionspace(msh, ("DG", 0, (9,))), name="gauge")
-            for name, reg in self.regions.items():
-                cells = self.device.cell_tags.find(self.device.region_tag(name))
-                vals = reg.gauge.reshape(9)
-                self._gauge.interpolate(
-                    lambda x, vals=vals: np.tile(vals[:, None], (1, x.shape[1])), cells0=cells)
-            self._gauge.x.scatter_forward()
 
     # -- solving ---------------------------------------------------------------------
     def set_broadening(self, eta: float) -> None:
