@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kinetics.models.texture_charge_regions import CONTRIBUTIONS, VoltageResult
+from kinetics.models.texture_charge_regions import VoltageResult, open_circuit
 
 __all__ = ["CoupledResponse"]
 
@@ -159,25 +159,8 @@ class CoupledResponse:
         from kinetics.solvers.system import assemble_rhs
         tv = self.tv
         rhs = tv._averaged_rhs(self._L, self._a, self._bcs_short)
-        unit = fem.Function(self.W, name="unit_probe")
         b1 = assemble_rhs(self._zero_form, self._a, self._bcs_unit)
-        self._solver.solve(b1, unit.x.petsc_vec)
-        unit.x.scatter_forward()
-        b1.destroy()
-        G = -self._probe_current(unit, None)
-        V, I, u_oc = {}, {}, {}
-        for k in CONTRIBUTIONS:
-            uk = fem.Function(self.W, name=f"u_{k}")
-            self._solver.solve(rhs[k], uk.x.petsc_vec)
-            uk.x.scatter_forward()
-            rhs[k].destroy()
-            I[k] = self._probe_current(uk, k)
-            V[k] = I[k] / G
-            uk.x.array[:] += V[k] * unit.x.array
-            u_oc[k] = uk
-        for D in (V, I):
-            D["local"] = D["rashba"] + D["impurity"]
-            D["total"] = D["diffusive"] + D["local"]
+        G, V, I, u_oc = open_circuit(self.W, self._solver, rhs, b1, self._probe_current, "u")
         total = fem.Function(self.W)
         for uk in u_oc.values():
             total.x.array[:] += uk.x.array

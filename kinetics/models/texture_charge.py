@@ -70,7 +70,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from kinetics import units, validation
-from kinetics.models.texture_charge_regions import CONTRIBUTIONS, ChargeRegion, VoltageResult
+from kinetics.models.texture_charge_regions import (CONTRIBUTIONS, ChargeRegion, VoltageResult,
+                                                    open_circuit)
 from kinetics.physics.texture import conversion as conv
 
 __all__ = ["ChargeRegion", "TextureVoltage", "VoltageResult", "CONTRIBUTIONS", "MAX_SAMPLES"]
@@ -333,29 +334,13 @@ class TextureVoltage:
         self._spin_solver.solve(b, self._mu.x.petsc_vec)
         self._mu.x.scatter_forward()
         b.destroy()
-        V, I, phis = {}, {}, {}
         # Thevenin: short-circuit currents, the probe's conductance G from a unit potential,
         # V_oc = I_sc / G and φ_oc = φ_sc + V_oc u₁ (a floating equipotential probe)
         rhs = self._averaged_rhs(self._L_local, self._a_charge, self._bcs_short)
         rhs["diffusive"] = assemble_rhs(self._L_diff, self._a_charge, self._bcs_short)
-        unit = fem.Function(self.P, name="unit_probe")
         b1 = assemble_rhs(fem.form(self._zero * self._v * self.dx), self._a_charge, self._bcs_unit)
-        self._solvers["short"].solve(b1, unit.x.petsc_vec)
-        unit.x.scatter_forward()
-        b1.destroy()
-        G = -self._probe_current(unit, None)
-        for k in CONTRIBUTIONS:
-            ps = fem.Function(self.P, name=f"phi_{k}")
-            self._solvers["short"].solve(rhs[k], ps.x.petsc_vec)
-            ps.x.scatter_forward()
-            rhs[k].destroy()
-            I[k] = self._probe_current(ps, k)
-            V[k] = I[k] / G
-            ps.x.array[:] += V[k] * unit.x.array
-            phis[k] = ps
-        for D in (V, I):
-            D["local"] = D["rashba"] + D["impurity"]
-            D["total"] = D["diffusive"] + D["local"]
+        G, V, I, phis = open_circuit(self.P, self._solvers["short"], rhs, b1,
+                                     self._probe_current, "phi")
         return VoltageResult(V, I, self._mu, phis, self._spin_balance(), self.samples, G)
 
     def _probe_current(self, phi, kind) -> float:

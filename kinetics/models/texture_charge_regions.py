@@ -13,7 +13,7 @@ from kinetics import units, validation
 from kinetics.models.texture import ElectronGas
 from kinetics.physics.texture import conversion as conv
 
-__all__ = ["ChargeRegion", "VoltageResult", "CONTRIBUTIONS"]
+__all__ = ["ChargeRegion", "VoltageResult", "CONTRIBUTIONS", "open_circuit"]
 
 #: the conversion mechanisms, in the order of :attr:`VoltageResult.V`
 CONTRIBUTIONS = ("diffusive", "rashba", "impurity")
@@ -174,3 +174,52 @@ class VoltageResult:
                 "I": {k: float(v) for k, v in self.I.items()},
                 "spin_balance": self.spin_balance.tolist(), "samples": self.samples,
                 "conductance": float(self.conductance)}
+
+
+def open_circuit(space, solver, rhs: dict, unit_rhs, probe_current, name: str):
+    """Open-circuit fields by superposition (Thévenin; the problem is linear), shared by
+    :class:`~kinetics.models.texture_charge.TextureVoltage` and its coupled back-action solve:
+    the unit solve (potential 1 on the probe, no source) gives the probe conductance
+    G = −I(unit); each contribution k of :data:`CONTRIBUTIONS` is solved short-circuited,
+    its current I_k read at the probe, V_k = I_k/G, and the field becomes the open-circuit
+    one, u_k + V_k·u_unit (a floating equipotential probe).
+
+    Parameters
+    ----------
+    space:
+        Function space of the solves.
+    solver:
+        Linear solver with ``solve(b, x)`` (the short-circuit operator).
+    rhs, unit_rhs:
+        PETSc right-hand sides per contribution and of the unit solve (destroyed here).
+    probe_current:
+        ``probe_current(function, k)``: current leaving through the probe (A; k None for
+        the unit solve).
+    name:
+        Prefix of the Functions' names (``f"{name}_{k}"``).
+
+    Returns
+    -------
+    (G, V, I, fields): G in S; V (V) and I (A) per contribution plus ``"local"`` (Rashba +
+    impurity) and ``"total"``; the open-circuit Functions per contribution.
+    """
+    from dolfinx import fem
+    unit = fem.Function(space, name="unit_probe")
+    solver.solve(unit_rhs, unit.x.petsc_vec)
+    unit.x.scatter_forward()
+    unit_rhs.destroy()
+    G = -probe_current(unit, None)
+    V, I, fields = {}, {}, {}
+    for k in CONTRIBUTIONS:
+        f = fem.Function(space, name=f"{name}_{k}")
+        solver.solve(rhs[k], f.x.petsc_vec)
+        f.x.scatter_forward()
+        rhs[k].destroy()
+        I[k] = probe_current(f, k)
+        V[k] = I[k] / G
+        f.x.array[:] += V[k] * unit.x.array
+        fields[k] = f
+    for D in (V, I):
+        D["local"] = D["rashba"] + D["impurity"]
+        D["total"] = D["diffusive"] + D["local"]
+    return G, V, I, fields
